@@ -1,0 +1,52 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app thinktank
+DEV_ENV := THINKTANK_ENV=development
+
+.PHONY: run test lint translations compile-translations seed-demo clean
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+compile-translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d thinktank/translations 2>&1 | grep -v '^compiling' || true
+	@test -f thinktank/translations/da/LC_MESSAGES/messages.mo
+
+run: $(VENV)/.installed compile-translations
+	mkdir -p instance
+	$(DEV_ENV) $(FLASK) db upgrade
+	test -f instance/.demo-seeded || { $(DEV_ENV) $(FLASK) seed-demo && touch instance/.demo-seeded; }
+	$(DEV_ENV) $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.installed-test compile-translations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -q
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Extract every user-facing string and update both catalogs. English is filled in from the
+# source; the Danish strings still missing are listed (translate them in da/.../messages.po).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs=".*" --no-wrap --sort-by-file --add-location=file \
+		-k _l -k lazy_gettext -k N_ --add-comments=TRANSLATORS: \
+		-o thinktank/translations/messages.pot .
+	$(BIN)/pybabel update --no-wrap --ignore-obsolete --no-fuzzy-matching \
+		-i thinktank/translations/messages.pot -d thinktank/translations
+	$(BIN)/python -m thinktank.i18n_catalogs
+
+seed-demo: $(VENV)/.installed
+	$(DEV_ENV) $(FLASK) seed-demo
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

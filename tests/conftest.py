@@ -1,0 +1,247 @@
+"""The test world: an app on a clean database per test, users per role, logged-in clients.
+
+Set THINKTANK_TEST_DATABASE_URL to run the whole suite against that database
+(e.g. PostgreSQL); otherwise a SQLite file in a temporary folder is used.
+The schema is built once per session by running the real migrations.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, event, text
+from werkzeug.security import generate_password_hash
+
+from thinktank import create_app
+from thinktank.accounts.models import User
+from thinktank.accounts.roles import Role, Sector
+from thinktank.extensions import db
+
+PASSWORD = "en lang og sikker sætning"
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")  # once: scrypt is slow
+_CSRF_INPUT = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+class Client(FlaskClient):
+    """A test client that sends the CSRF token with form posts, as a browser would."""
+
+    _csrf: str | None = None
+
+    def csrf_token(self) -> str:
+        if self._csrf is None:
+            page = self.get("/").get_data(as_text=True)
+            self._csrf = _CSRF_INPUT.search(page).group(1)
+        return self._csrf
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        data = kwargs.get("data")
+        if csrf and isinstance(data, dict) and "csrf_token" not in data:
+            kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
+        return super().post(*args, **kwargs)
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("THINKTANK_TEST_DATABASE_URL")
+    if url:
+        _reset_postgres(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    app = create_app(_test_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _test_config(url: str) -> dict:
+    return {
+        "TESTING": True,
+        "ENV": "development",
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "MAIL_BACKEND": "memory",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+@pytest.fixture
+def make_app(database_url) -> Iterator[Callable[..., Flask]]:
+    """Build an app with extra config; the database is emptied after the test."""
+    apps: list[Flask] = []
+
+    def build(**overrides) -> Flask:
+        config = _test_config(database_url) | overrides
+        app = create_app(config)
+        app.test_client_class = Client
+        apps.append(app)
+        return app
+
+    yield build
+    if apps:
+        _empty_database(apps[0])
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app) -> Flask:
+    return make_app()
+
+
+def _empty_database(app: Flask) -> None:
+    with app.app_context():
+        tables = list(reversed(db.metadata.sorted_tables))
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return app.test_client()
+
+
+# --- people ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_user(app) -> Callable[..., User]:
+    """Create a user (committed) and return it detached, with its attributes loaded."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: Role = Role.MEMBER, **fields) -> User:
+        n = next(counter)
+        values = {
+            "email": f"{role.value}{n}@example.dk",
+            "display_name": f"Test {role.value} {n}",
+            "organisation": "Testrup Kommune",
+            "sector": Sector.MUNICIPALITY,
+            "role": role,
+            "password_hash": _PASSWORD_HASH,
+        } | fields
+        with app.app_context():
+            user = User(**values)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def reader(make_user) -> User:
+    return make_user(Role.READER)
+
+
+@pytest.fixture
+def member(make_user) -> User:
+    return make_user(Role.MEMBER)
+
+
+@pytest.fixture
+def secretariat(make_user) -> User:
+    return make_user(Role.SECRETARIAT)
+
+
+@pytest.fixture
+def admin(make_user) -> User:
+    return make_user(Role.ADMIN)
+
+
+def login(client: Client, user: User) -> Client:
+    """Log ``client`` in as ``user`` without the login form (fast; the form has its own tests)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.session_token
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def client_as(app) -> Callable[[User | None], Client]:
+    """A fresh client logged in as ``user`` (anonymous for None)."""
+
+    def make(user: User | None) -> Client:
+        client = app.test_client()
+        return login(client, user) if user is not None else client
+
+    return make
+
+
+@pytest.fixture
+def role_clients(client_as, reader, member, secretariat, admin) -> dict[str, Client]:
+    """One client per role, plus 'anonymous'."""
+    return {
+        "anonymous": client_as(None),
+        "reader": client_as(reader),
+        "member": client_as(member),
+        "secretariat": client_as(secretariat),
+        "admin": client_as(admin),
+    }
+
+
+# --- queries -----------------------------------------------------------------------------
+
+
+@dataclass
+class QueryLog:
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{i}. {s}" for i, s in enumerate(self.statements, 1))
+
+
+@pytest.fixture
+def count_queries(app) -> Callable[[], contextmanager]:
+    """``with count_queries() as log: client.get(...)``; ``log.count`` is the SQL statements run."""
+    with app.app_context():
+        engine = db.engine
+
+    @contextmanager
+    def counting() -> Iterator[QueryLog]:
+        log = QueryLog()
+
+        def before(_conn, _cursor, statement, *_args):
+            log.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield log
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counting
+
+
+def page_text(response) -> str:
+    """The response body with tags removed and whitespace collapsed: what a reader sees."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())

@@ -1,0 +1,77 @@
+"""create-admin and seed-demo; every demo account logs in."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from thinktank.accounts.models import User
+from thinktank.accounts.roles import Role
+from thinktank.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from thinktank.extensions import db
+
+
+def test_create_admin_from_options(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "--email", "Drift@Example.dk", "--password", "et godt langt kodeord"]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "drift@example.dk"))
+        assert user.role == Role.ADMIN
+
+
+def test_create_admin_asks_for_what_is_missing(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-admin"],
+        input="drift@example.dk\net godt langt kodeord\net godt langt kodeord\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "drift@example.dk" in result.output
+
+
+def test_create_admin_refuses_a_weak_password(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "--email", "drift@example.dk", "--password", "password1234"]
+    )
+    assert result.exit_code != 0 and "for almindelig" in result.output
+
+
+def test_create_admin_refuses_an_existing_account_unless_promoting(app, member):
+    runner = app.test_cli_runner()
+    refused = runner.invoke(
+        args=["create-admin", "--email", member.email, "--password", "et godt langt kodeord"]
+    )
+    assert refused.exit_code != 0 and "--promote" in refused.output
+    with app.app_context():
+        assert db.session.get(User, member.id).role == Role.MEMBER
+    promoted = runner.invoke(args=["create-admin", "--email", member.email, "--promote"])
+    assert promoted.exit_code == 0, promoted.output
+    with app.app_context():
+        user = db.session.get(User, member.id)
+        assert user.role == Role.ADMIN and user.password_hash == member.password_hash
+
+
+def test_seed_demo_is_idempotent_and_every_account_logs_in(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(User)) == len(DEMO_ACCOUNTS)
+    emails = {account.email for account in DEMO_ACCOUNTS}
+    assert {"admin@kl-demo.dk", "sekretariat@kl-demo.dk", "laeser@kl-demo.dk"} <= emails
+    assert {f"ekspert{n}@kl-demo.dk" for n in range(1, 7)} <= emails
+    for account in DEMO_ACCOUNTS:
+        client = app.test_client()
+        response = client.post("/login", data={"email": account.email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, account.email
+
+
+@pytest.mark.parametrize("env", ["production"])
+def test_seed_demo_refuses_in_production(make_app, env):
+    app = make_app(ENV=env)
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0 and "production" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(User)) == 0

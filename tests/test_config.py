@@ -1,0 +1,72 @@
+"""Configuration order, production safety, database URLs."""
+
+from __future__ import annotations
+
+import pytest
+
+from thinktank import create_app
+from thinktank.config import ConfigurationError
+
+
+def test_production_without_secret_key_stops_with_a_clear_message(monkeypatch, tmp_path):
+    monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("THINKTANK_SECRET_KEY", raising=False)
+    monkeypatch.delenv("THINKTANK_ENV", raising=False)
+    with pytest.raises(ConfigurationError, match="THINKTANK_SECRET_KEY"):
+        create_app()
+
+
+def test_development_generates_a_key_once_and_keeps_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("THINKTANK_ENV", "development")
+    monkeypatch.delenv("THINKTANK_SECRET_KEY", raising=False)
+    first = create_app().config["SECRET_KEY"]
+    second = create_app().config["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").read_text().strip() == first
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_instance_file_then_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
+    (tmp_path / "config.py").write_text("ENV = 'development'\nPER_PAGE = 7\nSECRET_KEY = 'file'\n")
+    monkeypatch.setenv("THINKTANK_SECRET_KEY", "from-environment")
+    app = create_app()
+    assert app.config["PER_PAGE"] == 7
+    assert app.config["SECRET_KEY"] == "from-environment"
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_postgres_urls_use_psycopg3(monkeypatch, tmp_path):
+    monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("THINKTANK_SECRET_KEY", "k")
+    monkeypatch.setenv("THINKTANK_DATABASE_URL", "postgres://u@db/tt")
+    assert create_app().config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/tt"
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("THINKTANK_SECRET_KEY", "k")
+    monkeypatch.delenv("THINKTANK_DATABASE_URL", raising=False)
+    uri = create_app().config["SQLALCHEMY_DATABASE_URI"]
+    assert uri == f"sqlite:///{tmp_path / 'thinktank.sqlite3'}"
+
+
+def test_unknown_env_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("THINKTANK_ENV", "staging")
+    with pytest.raises(ConfigurationError, match="THINKTANK_ENV"):
+        create_app()
+
+
+def test_sqlite_pragmas(app):
+    from sqlalchemy import text
+
+    from thinktank.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only")
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000

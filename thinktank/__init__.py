@@ -1,0 +1,86 @@
+"""Tænketanken: KL's think tank on responsible and transparent use of data and AI."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI, error handlers."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("THINKTANK_INSTANCE_PATH", str(ROOT / "instance")),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from thinktank import config
+
+    config.load(app, test_config)
+    proxies = int(app.config["PROXY_COUNT"])
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    _init_logging(app)
+    _init_extensions(app)
+
+    from thinktank import errors, security, templating
+
+    security.init_app(app)
+    errors.register_error_handlers(app)
+    templating.init_app(app)
+    _register_blueprints(app)
+
+    from thinktank import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _init_logging(app: Flask) -> None:
+    logger = logging.getLogger("thinktank")
+    if not logger.handlers and not app.testing:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def _init_extensions(app: Flask) -> None:
+    from flask_babel import gettext
+
+    from thinktank.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from thinktank.i18n import N_, select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = N_("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.needs_refresh_message = N_("Please log in again to confirm it is you.")
+    login_manager.localize_callback = gettext
+
+
+def _register_blueprints(app: Flask) -> None:
+    from thinktank.accounts.views import bp as accounts_bp
+    from thinktank.admin.views import bp as admin_bp
+    from thinktank.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)

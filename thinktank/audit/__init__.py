@@ -1,0 +1,1 @@
+"""The audit trail: every lifecycle and governance action, public ones shown at /log."""

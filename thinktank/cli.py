@@ -1,0 +1,63 @@
+"""Command line: create-admin, seed-demo."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from thinktank.accounts import service as accounts
+from thinktank.accounts.roles import Role
+from thinktank.errors import ValidationFailed
+from thinktank.extensions import db
+
+
+@click.command("create-admin")
+@with_appcontext
+@click.option("--email", prompt="E-mail", help="The administrator's e-mail address.")
+@click.option("--name", default="Administrator", show_default=True, help="Display name.")
+@click.option("--password", help="At least 12 characters; prompted for when left out.")
+@click.option("--promote", is_flag=True, help="Make an existing account an administrator.")
+def create_admin(email: str, name: str, password: str | None, promote: bool) -> None:
+    """Create an administrator account, or promote an existing one with --promote."""
+    existing = accounts.find_user_by_email(email)
+    if existing is not None:
+        if not promote:
+            raise click.ClickException(
+                f"An account for {existing.email} exists; use --promote to make it an administrator."
+            )
+        existing.role = Role.ADMIN
+        db.session.commit()
+        click.echo(f"{existing.email} is now an administrator.")
+        return
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_user(
+            email=email, display_name=name, password=password, role=Role.ADMIN
+        )
+    except ValidationFailed as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"Administrator {user.email} created.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Load the demo accounts and data (local use only; refused in production)."""
+    if current_app.config["ENV"] == "production":
+        raise click.ClickException(
+            "seed-demo creates accounts with a published password and is refused in production. "
+            "Set THINKTANK_ENV=development for a local demo."
+        )
+    from thinktank.demo import seed_demo as load
+
+    for line in load():
+        click.echo(line)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo)

@@ -1,0 +1,123 @@
+"""Configuration: defaults, then ``instance/config.py``, then ``THINKTANK_*`` environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+
+class ConfigurationError(RuntimeError):
+    """The application cannot start with the configuration it was given."""
+
+
+DEFAULTS: dict[str, object] = {
+    # "production" or "development"; production is the default so that a forgotten
+    # setting never exposes demo accounts or a generated secret key.
+    "ENV": "production",
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_STRATEGY": "moving-window",
+    "LOGIN_LIMIT_PER_IP": "30 per 15 minutes",
+    "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+    "REGISTER_LIMIT_PER_IP": "10 per hour",
+    "RESET_LIMIT_PER_IP": "10 per hour",
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 587,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_USE_TLS": True,
+    "MAIL_USE_SSL": False,
+    "MAIL_SENDER": "Tænketanken <noreply@localhost>",
+    "MAIL_BACKEND": None,  # "smtp", "log" or "memory"; derived from MAIL_SERVER when unset
+    "INVITATION_MAX_AGE": timedelta(days=14),
+    "PASSWORD_RESET_MAX_AGE": timedelta(hours=2),
+    "PASSWORD_HASH_METHOD": "scrypt",
+    "BABEL_DEFAULT_LOCALE": "da",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
+    "LANGUAGES": ["da", "en"],
+    "PER_PAGE": 20,
+    # Number of trusted proxies in front of the app (load balancer); 0 when served directly.
+    "PROXY_COUNT": 0,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SECURE": None,  # None: secure in production, plain in development
+    "REMEMBER_COOKIE_SECURE": None,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "WTF_I18N_ENABLED": False,  # WTForms' own messages go through our catalogs (forms.py)
+}
+
+_STRING_KEYS = ("SECRET_KEY", "DATABASE_URL", "MAIL_PASSWORD", "MAIL_USERNAME", "MAIL_SERVER")
+
+
+def load(app: Flask, test_config: dict | None) -> None:
+    """Fill ``app.config`` in order: defaults, instance file, environment, test overrides."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("THINKTANK")
+    if test_config:
+        app.config.from_mapping(test_config)
+    for key in _STRING_KEYS:
+        if app.config.get(key) is not None:
+            app.config[key] = str(app.config[key])
+    _derive(app)
+
+
+def _derive(app: Flask) -> None:
+    config = app.config
+    env = config["ENV"]
+    if env not in ("production", "development"):
+        raise ConfigurationError(
+            f"THINKTANK_ENV must be 'production' or 'development', not {env!r}."
+        )
+    production = env == "production"
+
+    if not config.get("SECRET_KEY"):
+        if production and not config.get("TESTING"):
+            raise ConfigurationError(
+                "THINKTANK_SECRET_KEY is not set. In production the secret key must be given "
+                "(e.g. THINKTANK_SECRET_KEY=$(python -c 'import secrets; "
+                "print(secrets.token_hex(32))')), or set THINKTANK_ENV=development for local use."
+            )
+        config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
+
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        url = (
+            config.get("DATABASE_URL")
+            or f"sqlite:///{Path(app.instance_path) / 'thinktank.sqlite3'}"
+        )
+        config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(url)
+
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if config.get(key) is None:
+            config[key] = production
+    if not config.get("MAIL_BACKEND"):
+        config["MAIL_BACKEND"] = "smtp" if config.get("MAIL_SERVER") else "log"
+
+
+def _normalise_database_url(url: str) -> str:
+    """Let operators write ``postgresql://`` and still get the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def _development_secret_key(instance: Path) -> str:
+    """A random key made once and kept in the instance folder, so sessions survive restarts."""
+    instance.mkdir(parents=True, exist_ok=True)
+    key_file = instance / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key

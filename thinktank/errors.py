@@ -1,0 +1,119 @@
+"""Domain errors raised by services, and the handlers that turn them into pages."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule of the domain said no. ``message`` is shown to the user."""
+
+    status = 400
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message)
+        self.message = message or str(self.default_message)
+
+    default_message = _l("The request could not be carried out.")
+
+
+class NotAllowed(DomainError):
+    status = 403
+    default_message = _l("You do not have permission to do this.")
+
+
+class NotFound(DomainError):
+    status = 404
+    default_message = _l("The page does not exist, or you cannot see it.")
+
+
+class LoginRequired(NotAllowed):
+    """Raised for anonymous users; answered with a redirect to the login page."""
+
+
+class InvalidTransition(DomainError):
+    status = 409
+    default_message = _l("This action is not possible in the current state.")
+
+
+class ValidationFailed(DomainError):
+    """Input broke a rule; ``field`` names the form field the message belongs to, if any."""
+
+    status = 400
+
+    def __init__(self, message: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+ERROR_TITLES = {
+    400: _l("Bad request"),
+    403: _l("Access denied"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    409: _l("Not possible right now"),
+    413: _l("Too much data"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+}
+
+ERROR_MESSAGES = {
+    400: _l("The request could not be understood. Please go back and try again."),
+    403: _l("You do not have permission to see this page or do this."),
+    404: _l("The page does not exist, or you cannot see it."),
+    405: _l("This address cannot be used in that way."),
+    409: _l("This action is not possible in the current state."),
+    413: _l("The request contained too much data."),
+    429: _l("You have tried too many times. Please wait a little and try again."),
+    500: _l("An unexpected error occurred. It has been logged; please try again later."),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best_match(["application/json", "text/html"]) == "application/json"
+    )
+
+
+def error_response(status: int, message: str | None = None):
+    message = message or str(ERROR_MESSAGES.get(status, ERROR_MESSAGES[400]))
+    if _wants_json():
+        return jsonify(error={"status": status, "message": message}), status
+    title = ERROR_TITLES.get(status, ERROR_TITLES[400])
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        if isinstance(error, LoginRequired):
+            from thinktank.extensions import login_manager
+
+            return login_manager.unauthorized()
+        return error_response(error.status, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError):
+        return error_response(
+            400,
+            str(
+                _l(
+                    "The form had expired or was not sent from this site, so nothing was saved. "
+                    "Go back, reload the page and try again."
+                )
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        body, status = error_response(error.code or 500)
+        # keep headers such as Allow (405) that the exception carries
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return body, status, headers
+
+    @app.errorhandler(500)
+    def internal_error(_error):
+        return error_response(500)

@@ -1,0 +1,66 @@
+"""The base form: WTForms' built-in messages go through our own catalogs."""
+
+from __future__ import annotations
+
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+
+class _Translations:
+    def gettext(self, string: str) -> str:
+        return gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return ngettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _Translations()
+
+
+def strip(value):
+    """Input filter: surrounding whitespace is never meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs; labels may be lazy strings."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def required(message=None) -> DataRequired:
+    return DataRequired(message=message or _l("This field is required."))
+
+
+def max_length(n: int) -> Length:
+    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
+
+
+# WTForms' own messages, listed here so that extraction puts them in the catalogs.
+_WTFORMS_MESSAGES = (
+    _l("Not a valid choice."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Choices cannot be None."),
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+    _l("Not a valid datetime value."),
+    _l("Not a valid date value."),
+    _l("Not a valid time value."),
+    _l("This field is required."),
+    _l("Invalid input."),
+    _l("Invalid email address."),
+    _l("Field must be equal to %(other_name)s."),
+    _l("Invalid CSRF Token."),
+    _l("The CSRF token is missing."),
+    _l("CSRF failed."),
+    _l("The CSRF token is invalid."),
+    _l("The CSRF tokens do not match."),
+    _l("The CSRF session token is missing."),
+    _l("The CSRF token has expired."),
+)

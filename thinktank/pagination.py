@@ -1,0 +1,20 @@
+"""One way to paginate a query: ``paginate(select(...))`` reads ?page= from the request."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
+
+from thinktank.extensions import db
+
+
+def paginate(statement: Select, per_page: int | None = None) -> Pagination:
+    """A page of results; a page number past the end gives an empty page, not a 404."""
+    return db.paginate(
+        statement,
+        page=request.args.get("page", 1, type=int),
+        per_page=per_page or current_app.config["PER_PAGE"],
+        max_per_page=100,
+        error_out=False,
+    )

@@ -1,0 +1,65 @@
+"""Front page, public log, language choice and health check."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from thinktank.accounts import service as accounts
+from thinktank.audit.service import describe, events_query
+from thinktank.extensions import db
+from thinktank.i18n import LANGUAGE_COOKIE
+from thinktank.pagination import paginate
+from thinktank.redirects import safe_next
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index():
+    return render_template("public/index.html")
+
+
+@bp.get("/log")
+def log():
+    page = paginate(events_query(public_only=True))
+    return render_template("public/log.html", page=page, describe=describe)
+
+
+@bp.post("/language")
+def set_language():
+    language = request.form.get("language", "")
+    target = safe_next(request.form.get("next")) or url_for("public.index")
+    response = make_response(redirect(target))
+    if language in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+        if current_user.is_authenticated:
+            accounts.set_locale(current_user, language)
+    return response
+
+
+@bp.get("/health")
+def health():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

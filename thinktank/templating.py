@@ -1,0 +1,49 @@
+"""Jinja filters and globals: dates in the reader's language, the permission check."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_time, get_locale
+from flask_login import current_user
+
+from thinktank.permissions import can
+
+
+def datetime_text(value: datetime | None) -> str:
+    """'24. nov. 2026 11.55' in Danish, 'Nov 24, 2026, 11:55 AM' in English (Copenhagen time)."""
+    if value is None:
+        return ""
+    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
+
+
+def date_text(value: datetime | None) -> str:
+    return format_date(value, "long") if value is not None else ""
+
+
+def iso(value: datetime | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def page_url(number: int) -> str:
+    """The current address with ``page`` set to ``number``, keeping every other query argument."""
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(number)]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(datetime=datetime_text, date=date_text, iso=iso)
+    app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def globals_for_templates():
+        return {
+            "can": lambda action, obj=None: can(current_user, action, obj),
+            "current_locale": str(get_locale()),
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }

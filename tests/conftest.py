@@ -245,3 +245,12 @@ def page_text(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def mailed_link(app: Flask, prefix: str) -> str:
+    """The path of the link starting with ``prefix`` (e.g. '/invite/') in the latest e-mail."""
+    from thinktank.notifications.mail import outbox
+
+    with app.app_context():
+        body = outbox()[-1].get_content()
+    return re.search(rf"https?://[^/\s]+({re.escape(prefix)}\S+)", body).group(1)

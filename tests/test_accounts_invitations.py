@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import page_text
+from tests.conftest import mailed_link, page_text
 from thinktank.accounts.models import Invitation, User
 from thinktank.accounts.roles import Role
 from thinktank.audit.models import AuditEvent
@@ -31,9 +30,7 @@ def _invite(client, email="ny@odense.dk", role="member"):
 
 
 def _link(app) -> str:
-    with app.app_context():
-        body = outbox()[-1].get_content()
-    return re.search(r"http://localhost(/invite/\S+)", body).group(1)
+    return mailed_link(app, "/invite/")
 
 
 def test_secretariat_invites_and_the_invitee_joins_as_member(app, client_as, secretariat):

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import time
 
-from tests.conftest import PASSWORD, page_text
+from tests.conftest import PASSWORD, mailed_link, page_text
 from thinktank.notifications.mail import outbox
 
 NEW = {"password": "et helt nyt kodeord til mig", "confirm": "et helt nyt kodeord til mig"}
 
 
 def _reset_link(app) -> str:
-    with app.app_context():
-        return re.search(r"http://localhost(/reset/\S+)", outbox()[-1].get_content()).group(1)
+    return mailed_link(app, "/reset/")
 
 
 def test_reset_by_email_link(app, client, member):

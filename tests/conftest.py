@@ -12,12 +12,14 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
 from thinktank import create_app
@@ -254,3 +256,85 @@ def mailed_link(app: Flask, prefix: str) -> str:
     with app.app_context():
         body = outbox()[-1].get_content()
     return re.search(rf"https?://[^/\s]+({re.escape(prefix)}\S+)", body).group(1)
+
+
+# --- cases -------------------------------------------------------------------------------
+
+#: A complete, valid case form as a browser would post it.
+CASE_FORM = {
+    "title": "Skal jobcentret forudsige langtidsledighed?",
+    "summary": "Et jobcenter vil bruge en model, der forudsiger, hvem der bliver langtidsledig.",
+    "dilemma": "Modellen kan **hjælpe** sagsbehandleren, men kan også *stigmatisere*.",
+    "domain": "employment",
+    "tags": "profilering, Jobcenter",
+    "technology": "prediction_ml",
+    "algorithm_role": "advisory",
+    "ai_act_risk": "high",
+    "personal_data": ["cpr", "employment_data", "health_data"],
+    "sensitive_data": "yes",
+    "cross_sector_data": "no",
+    "data_sources": "Jobcentrets fagsystem og DREAM",
+    "affected": "Alle ledige borgere i kommunen",
+    "benefits": "- Tidligere indsats",
+    "risks": "- Fejlklassifikation",
+    "human_contact": "kept",
+    "legal_basis": "Lov om en aktiv beskæftigelsesindsats",
+    "dpia": "in_progress",
+    "visibility": "public",
+}
+
+
+@pytest.fixture
+def make_case(app, member):
+    """Create a case through the service as ``author`` and put it in ``state`` directly."""
+    from thinktank.cases.forms import CaseForm
+    from thinktank.cases.models import Case
+    from thinktank.cases.service import create_case
+    from thinktank.cases.vocabulary import CaseState
+
+    def make(author=None, state: str = "open", **fields):
+        data = CASE_FORM | fields
+        with app.test_request_context("/", method="POST", data=data):
+            form = CaseForm(meta={"csrf": False})
+            assert form.validate(), form.errors
+            author_user = db.session.get(User, (author or member).id)
+            case = create_case(author_user, form.to_input())
+            case.state = CaseState(state)
+            db.session.commit()
+            case = db.session.scalar(
+                select(Case).where(Case.id == case.id).options(selectinload(Case.tags))
+            )
+            db.session.expunge(case)
+        return case
+
+    return make
+
+
+class _PageTags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def assert_page_safe(html: str) -> None:
+    """No user-controlled markup can run: no inline or foreign scripts, no event handlers,
+    no script URLs, no frames, objects or styles anywhere on the page."""
+    parser = _PageTags()
+    parser.feed(html)
+    for tag, attributes in parser.tags:
+        assert tag not in ("iframe", "object", "embed", "style", "svg", "base", "form") or (
+            tag == "form" and (attributes.get("action") or "").startswith("/")
+        ), (tag, attributes)
+        if tag == "script":
+            assert (attributes.get("src") or "").startswith("/static/"), attributes
+        if tag == "meta":
+            assert "http-equiv" not in attributes, attributes
+        for name, value in attributes.items():
+            assert not name.startswith("on") and name != "style", (tag, name)
+            if name in ("href", "src", "action") and value:
+                assert (
+                    not value.strip().lower().startswith(("javascript:", "data:", "vbscript:"))
+                ), value

@@ -79,8 +79,10 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from thinktank.accounts.views import bp as accounts_bp
     from thinktank.admin.views import bp as admin_bp
+    from thinktank.cases.views import bp as cases_bp
     from thinktank.public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(cases_bp)

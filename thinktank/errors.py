@@ -83,7 +83,21 @@ def error_response(status: int, message: str | None = None):
     if _wants_json():
         return jsonify(error={"status": status, "message": message}), status
     title = ERROR_TITLES.get(status, ERROR_TITLES[400])
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    return render_template(
+        "errors/error.html", status=status, title=title, message=message, back=_back_url()
+    ), status
+
+
+def _back_url() -> str | None:
+    """The page the user came from, when it is on this site (for a 'go back' link)."""
+    from urllib.parse import urlsplit
+
+    from thinktank.redirects import safe_next
+
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or referrer.path == request.path:
+        return None
+    return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
 
 
 def register_error_handlers(app: Flask) -> None:

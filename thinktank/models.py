@@ -32,6 +32,27 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry a translated label, set with :func:`set_labels`."""
+
+    @property
+    def label(self):
+        """Lazy: translated when rendered, so it can sit in form choices defined at import."""
+        return type(self).__labels__[self]
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, object]]:
+        return [(member.value, member.label) for member in cls]
+
+
+def set_labels(enum_class: type[LabelledEnum], labels: dict) -> None:
+    """Attach labels to ``enum_class``; every member must have one."""
+    missing = set(enum_class) - set(labels)
+    if missing:
+        raise ValueError(f"{enum_class.__name__} members without a label: {missing}")
+    enum_class.__labels__ = labels
+
+
 def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
     """A VARCHAR with a CHECK constraint listing the enum's values (portable, migration-friendly)."""
     return Enum(

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from thinktank.permissions import can
 
@@ -26,6 +27,15 @@ def iso(value: datetime | None) -> str:
     return value.isoformat() if value is not None else ""
 
 
+def cooked(html: str | None) -> Markup:
+    """Mark HTML stored by :func:`thinktank.markup.render_markdown` as safe.
+
+    The only way stored user text reaches a page unescaped: the column holds the
+    sanitiser's output, never raw input.
+    """
+    return Markup(html or "")  # noqa: S704
+
+
 def page_url(number: int) -> str:
     """The current address with ``page`` set to ``number``, keeping every other query argument."""
     args = request.args.to_dict(flat=False)
@@ -35,7 +45,7 @@ def page_url(number: int) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters.update(datetime=datetime_text, date=date_text, iso=iso)
+    app.jinja_env.filters.update(datetime=datetime_text, date=date_text, iso=iso, cooked=cooked)
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,213 @@
+"""The case state machine: one table of allowed moves and who may make them.
+
+    draft ──open──▶ open ──start_voting──▶ voting ──close_voting──▶ closed ──publish──▶ recommended
+      │ submit/return (the author hands a draft to the secretariat; it stays a draft)
+    any state except archived ──archive──▶ archived
+
+Other domains add conditions (``guard``) and consequences (``after``) to a move, e.g.
+voting needs two approved positions and closing freezes the tally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from thinktank.accounts.roles import Role
+from thinktank.audit.service import describe_action, record
+from thinktank.cases.models import Case, CaseTransition
+from thinktank.cases.vocabulary import CaseState
+from thinktank.errors import InvalidTransition, LoginRequired, NotAllowed
+from thinktank.extensions import db
+from thinktank.models import utcnow
+from thinktank.permissions import has_role
+
+Who = Callable[[object, Case], bool]
+
+
+def _secretariat(user, _case: Case) -> bool:
+    return has_role(user, Role.SECRETARIAT)
+
+
+def _author(user, case: Case) -> bool:
+    return has_role(user, Role.MEMBER) and case.author_id == user.id
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    sources: frozenset[CaseState]
+    target: CaseState
+    who: Who
+    label: object  # the button
+    done: object  # the timeline entry
+    log: object  # the public log line, with %(title)s
+    manual: bool = True  # False: only made by another domain's service (e.g. publishing)
+    when: Callable[[Case], bool] = field(default=lambda case: True)
+
+
+_ALL_BUT_ARCHIVED = frozenset(CaseState) - {CaseState.ARCHIVED}
+
+MOVES: dict[str, Move] = {
+    move.name: move
+    for move in (
+        Move(
+            "submit",
+            frozenset({CaseState.DRAFT}),
+            CaseState.DRAFT,
+            _author,
+            _l("Submit to the secretariat"),
+            _l("Submitted to the secretariat"),
+            _l("The draft “%(title)s” was submitted"),
+            when=lambda case: case.submitted_at is None,
+        ),
+        Move(
+            "return",
+            frozenset({CaseState.DRAFT}),
+            CaseState.DRAFT,
+            _secretariat,
+            _l("Return to the author"),
+            _l("Returned to the author"),
+            _l("The draft “%(title)s” was returned to its author"),
+            when=lambda case: case.submitted_at is not None,
+        ),
+        Move(
+            "open",
+            frozenset({CaseState.DRAFT}),
+            CaseState.OPEN,
+            _secretariat,
+            _l("Open for discussion"),
+            _l("Opened for discussion"),
+            _l("The case “%(title)s” was opened for discussion"),
+        ),
+        Move(
+            "start_voting",
+            frozenset({CaseState.OPEN}),
+            CaseState.VOTING,
+            _secretariat,
+            _l("Start voting"),
+            _l("Voting started"),
+            _l("Voting started on “%(title)s”"),
+        ),
+        Move(
+            "close_voting",
+            frozenset({CaseState.VOTING}),
+            CaseState.CLOSED,
+            _secretariat,
+            _l("Close voting"),
+            _l("Voting closed"),
+            _l("Voting closed on “%(title)s”"),
+        ),
+        Move(
+            "publish",
+            frozenset({CaseState.CLOSED}),
+            CaseState.RECOMMENDED,
+            _secretariat,
+            _l("Publish recommendation"),
+            _l("Recommendation published"),
+            _l("A recommendation was published for “%(title)s”"),
+            manual=False,
+        ),
+        Move(
+            "archive",
+            _ALL_BUT_ARCHIVED,
+            CaseState.ARCHIVED,
+            _secretariat,
+            _l("Archive"),
+            _l("Archived"),
+            _l("The case “%(title)s” was archived"),
+        ),
+    )
+}
+CREATED = _l("Created as a draft")
+
+for _move in MOVES.values():
+    describe_action(f"case_{_move.name}", _move.log)
+
+_guards: dict[str, list[Callable[[Case], str | None]]] = {}
+_after: dict[str, list[Callable[[Case, object, dict], None]]] = {}
+
+
+def guard(move_name: str):
+    """Register a condition for a move: a function returning a refusal message or None."""
+
+    def register(check: Callable[[Case], str | None]):
+        _guards.setdefault(move_name, []).append(check)
+        return check
+
+    return register
+
+
+def after(move_name: str):
+    """Register a consequence of a move, run in the same transaction before the commit."""
+
+    def register(effect: Callable[[Case, object, dict], None]):
+        _after.setdefault(move_name, []).append(effect)
+        return effect
+
+    return register
+
+
+def possible(case: Case, move: Move) -> bool:
+    return case.state in move.sources and move.when(case)
+
+
+def available_moves(user, case: Case) -> list[Move]:
+    """The moves this user can make on this case now (for the buttons)."""
+    return [m for m in MOVES.values() if m.manual and possible(case, m) and m.who(user, case)]
+
+
+def transition(
+    user, case: Case, move_name: str, note: str = "", *, manual: bool = True, **options
+) -> CaseTransition:
+    """Make ``move_name`` on ``case`` as ``user``; refused with a clear message otherwise."""
+    move = MOVES.get(move_name)
+    if move is None or (manual and not move.manual):
+        raise InvalidTransition(_("There is no such step for a case."))
+    if not move.who(user, case):
+        if not user.is_authenticated:
+            raise LoginRequired()
+        raise NotAllowed(_("You may not do this with this case."))
+    if not possible(case, move):
+        raise InvalidTransition(
+            _(
+                "“%(step)s” is not possible while the case is “%(state)s”.",
+                step=move.label,
+                state=case.state.label,
+            )
+        )
+    for check in _guards.get(move_name, []):
+        refusal = check(case)
+        if refusal:
+            raise InvalidTransition(refusal)
+    now = utcnow()
+    step = CaseTransition(
+        case_id=case.id,
+        action=move.name,
+        from_state=case.state,
+        to_state=move.target,
+        actor_id=user.id,
+        note=note.strip()[:1000],
+        created_at=now,
+    )
+    db.session.add(step)
+    case.state = move.target
+    if move_name == "submit":
+        case.submitted_at = now
+    elif move_name == "return":
+        case.submitted_at = None
+    case.last_activity_at = now
+    for effect in _after.get(move_name, []):
+        effect(case, user, options)
+    record(
+        f"case_{move.name}",
+        actor=user,
+        public=case.is_public and move.target != CaseState.DRAFT,
+        subject=case,
+        title=case.title,
+    )
+    db.session.commit()
+    return step

@@ -1,0 +1,50 @@
+"""Who may see, create and edit cases (registered in the one permission table)."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, or_, true
+
+from thinktank.accounts.roles import Role
+from thinktank.cases.models import Case
+from thinktank.cases.vocabulary import CaseState, Visibility
+from thinktank.permissions import has_role, rule
+
+EDITABLE_BY_SECRETARIAT = {CaseState.DRAFT, CaseState.OPEN}
+
+
+@rule("view_case")
+def can_view(user, case: Case) -> bool:
+    if has_role(user, Role.SECRETARIAT):
+        return True
+    if case.state == CaseState.DRAFT:
+        return bool(user.is_authenticated and case.author_id == user.id and user.active)
+    if case.visibility == Visibility.PUBLIC:
+        return True
+    return has_role(user, Role.MEMBER)
+
+
+def visible_clause(user) -> ColumnElement[bool]:
+    """The SQL form of :func:`can_view`, for lists and counts."""
+    if has_role(user, Role.SECRETARIAT):
+        return true()
+    published = Case.state != CaseState.DRAFT
+    seen = [and_(published, Case.visibility == Visibility.PUBLIC)]
+    if has_role(user, Role.MEMBER):
+        seen.append(published)
+    if user.is_authenticated and user.active:
+        seen.append(Case.author_id == user.id)
+    return or_(*seen) if seen else false()
+
+
+@rule("create_case")
+def can_create(user, _obj=None) -> bool:
+    return has_role(user, Role.MEMBER)
+
+
+@rule("edit_case")
+def can_edit(user, case: Case) -> bool:
+    if has_role(user, Role.SECRETARIAT):
+        return case.state in EDITABLE_BY_SECRETARIAT
+    return (
+        case.state == CaseState.DRAFT and has_role(user, Role.MEMBER) and case.author_id == user.id
+    )

@@ -1,0 +1,356 @@
+"""Case rules: create, edit with kept versions, find and filter what a user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from thinktank.cases.lifecycle import CREATED
+from thinktank.cases.models import (
+    MARKDOWN_FIELDS,
+    Case,
+    CaseRevision,
+    CaseTransition,
+    Tag,
+    case_tags,
+)
+from thinktank.cases.policies import visible_clause
+from thinktank.cases.vocabulary import (
+    AiActRisk,
+    AlgorithmRole,
+    CaseState,
+    Domain,
+    Dpia,
+    HumanContact,
+    TechnologyKind,
+    Visibility,
+)
+from thinktank.errors import LoginRequired, NotAllowed, NotFound
+from thinktank.extensions import db
+from thinktank.markup import MARKUP_VERSION, render_markdown
+from thinktank.models import utcnow
+from thinktank.permissions import can, require
+
+MAX_TAGS = 10
+
+
+@dataclass
+class CaseInput:
+    """Everything an author writes in the case form, already validated by the form."""
+
+    title: str
+    summary: str
+    dilemma: str
+    domain: Domain
+    tags: list[str]
+    technology: TechnologyKind
+    algorithm_role: AlgorithmRole
+    ai_act_risk: AiActRisk
+    personal_data: list[str]
+    sensitive_data: bool
+    cross_sector_data: bool
+    data_sources: str
+    affected: str
+    benefits: str
+    risks: str
+    human_contact: HumanContact
+    legal_basis: str
+    dpia: Dpia
+    visibility: Visibility
+
+
+def normalise_tags(text: str) -> list[str]:
+    """'AI,  Jobcenter ,ai' -> ['ai', 'jobcenter']: lower case, no duplicates, order kept."""
+    seen: dict[str, None] = {}
+    for raw in text.split(","):
+        name = " ".join(raw.split()).lower()
+        if name:
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def _tags(names: list[str]) -> list[Tag]:
+    existing = {tag.name: tag for tag in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    tags = []
+    for name in names:
+        tag = existing.get(name)
+        if tag is None:
+            tag = Tag(name=name)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def cook(case: Case) -> None:
+    """Render the Markdown fields once, on save (pages only read the stored HTML)."""
+    for source, target in MARKDOWN_FIELDS.items():
+        setattr(case, target, str(render_markdown(getattr(case, source))))
+    case.markup_version = MARKUP_VERSION
+
+
+def _apply(case: Case, data: CaseInput) -> None:
+    for item in fields(CaseInput):
+        if item.name != "tags":
+            setattr(case, item.name, getattr(data, item.name))
+    case.tags = _tags(data.tags[:MAX_TAGS])
+    cook(case)
+
+
+def create_case(user, data: CaseInput) -> Case:
+    """A new draft by ``user``; its first version and a 'created' step are kept."""
+    require("create_case", user=user)
+    now = utcnow()
+    case = Case(author_id=user.id, state=CaseState.DRAFT, created_at=now, updated_at=now)
+    case.tags = []
+    _apply(case, data)
+    db.session.add(case)
+    db.session.flush()
+    db.session.add(
+        CaseRevision(case_id=case.id, number=1, content=case.content(), editor_id=user.id)
+    )
+    db.session.add(
+        CaseTransition(
+            case_id=case.id,
+            action="create",
+            from_state=None,
+            to_state=CaseState.DRAFT,
+            actor_id=user.id,
+            created_at=now,
+        )
+    )
+    db.session.commit()
+    return case
+
+
+def update_case(user, case: Case, data: CaseInput) -> bool:
+    """Save an edit as a new version; False when nothing changed (no version is added)."""
+    require("edit_case", case, user=user)
+    before = case.content()
+    _apply(case, data)
+    if case.content() == before:
+        db.session.rollback()
+        return False
+    now = utcnow()
+    case.revision_count += 1
+    case.updated_at = case.edited_at = case.last_activity_at = now
+    db.session.add(
+        CaseRevision(
+            case_id=case.id,
+            number=case.revision_count,
+            content=case.content(),
+            editor_id=user.id,
+            created_at=now,
+        )
+    )
+    db.session.commit()
+    return True
+
+
+def case_for_edit(user, case_id: int) -> Case:
+    case = visible_case(user, case_id, options=[selectinload(Case.tags)])
+    require("edit_case", case, user=user)
+    return case
+
+
+def visible_case(user, case_id: int, options=()) -> Case:
+    """The case if ``user`` may see it; 404 for drafts of others, login or 403 for members-only."""
+    case = db.session.scalar(select(Case).where(Case.id == case_id).options(*options))
+    if case is None:
+        raise NotFound()
+    if can(user, "view_case", case):
+        return case
+    if case.state == CaseState.DRAFT:
+        raise NotFound()
+    if not user.is_authenticated:
+        raise LoginRequired()
+    raise NotAllowed(_("This case is for members of the think tank only."))
+
+
+def case_for_page(user, case_id: int) -> Case:
+    """Everything the case page shows, loaded in a fixed number of queries."""
+    return visible_case(
+        user,
+        case_id,
+        options=[
+            joinedload(Case.author),
+            selectinload(Case.tags),
+            selectinload(Case.transitions).joinedload(CaseTransition.actor),
+        ],
+    )
+
+
+def history(user, case_id: int) -> tuple[Case, list[CaseRevision]]:
+    case = visible_case(user, case_id)
+    revisions = list(
+        db.session.scalars(
+            select(CaseRevision)
+            .where(CaseRevision.case_id == case.id)
+            .options(joinedload(CaseRevision.editor))
+            .order_by(CaseRevision.number)
+        )
+    )
+    return case, revisions
+
+
+def timeline_text(step: CaseTransition) -> str:
+    from thinktank.cases.lifecycle import MOVES
+
+    move = MOVES.get(step.action)
+    return str(move.done if move else CREATED)
+
+
+# --- finding cases -----------------------------------------------------------------------
+
+FACETS: dict[str, tuple[Any, type]] = {
+    "state": (Case.state, CaseState),
+    "domain": (Case.domain, Domain),
+    "technology": (Case.technology, TechnologyKind),
+    "role": (Case.algorithm_role, AlgorithmRole),
+}
+
+
+@dataclass
+class CaseFilters:
+    state: CaseState | None = None
+    domain: Domain | None = None
+    technology: TechnologyKind | None = None
+    role: AlgorithmRole | None = None
+    tag: str | None = None
+
+    @classmethod
+    def from_args(cls, args) -> CaseFilters:
+        """Read filters from the query string; values that are not on the lists are ignored."""
+        values: dict[str, Any] = {}
+        for name, (_column, vocabulary) in FACETS.items():
+            raw = args.get(name, "")
+            if raw in vocabulary._value2member_map_:
+                values[name] = vocabulary(raw)
+        tag = " ".join(args.get("tag", "").split()).lower()[:40]
+        return cls(**values, tag=tag or None)
+
+    def active(self) -> dict[str, str]:
+        return {k: str(v) for k, v in vars(self).items() if v}
+
+
+def _filtered(statement: Select, user, filters: CaseFilters, skip: str | None = None) -> Select:
+    statement = statement.where(visible_clause(user))
+    for name, (column, _vocabulary) in FACETS.items():
+        value = getattr(filters, name)
+        if value is not None and name != skip:
+            statement = statement.where(column == value)
+    if filters.tag and skip != "tag":
+        statement = statement.where(
+            Case.id.in_(select(case_tags.c.case_id).join(Tag).where(Tag.name == filters.tag))
+        )
+    return statement
+
+
+def list_cases(user, filters: CaseFilters) -> Select:
+    """Visible cases matching the filters, newest activity first (paginate the result)."""
+    return _filtered(
+        select(Case).options(joinedload(Case.author), selectinload(Case.tags)), user, filters
+    ).order_by(Case.last_activity_at.desc(), Case.id.desc())
+
+
+def facet_counts(user, filters: CaseFilters) -> dict[str, dict[str, int]]:
+    """For each filter, how many visible cases each value would give with the other filters kept."""
+    counts: dict[str, dict[str, int]] = {}
+    for name, (column, _vocabulary) in FACETS.items():
+        statement = _filtered(select(column, func.count(Case.id)), user, filters, skip=name)
+        counts[name] = {
+            getattr(value, "value", value): n
+            for value, n in db.session.execute(statement.group_by(column))
+        }
+    tag_counts = (
+        _filtered(
+            select(Tag.name, func.count(Case.id))
+            .join(case_tags, case_tags.c.case_id == Case.id)
+            .join(Tag, Tag.id == case_tags.c.tag_id),
+            user,
+            filters,
+            skip="tag",
+        )
+        .group_by(Tag.name)
+        .order_by(func.count(Case.id).desc(), Tag.name)
+        .limit(30)
+    )
+    counts["tag"] = dict(db.session.execute(tag_counts).all())
+    return counts
+
+
+# --- history -----------------------------------------------------------------------------
+
+
+FREE_TEXT_FIELDS = frozenset(
+    {"title", "summary", "dilemma", "data_sources", "affected", "benefits", "risks", "legal_basis"}
+)
+
+
+@dataclass
+class FieldChange:
+    label: object
+    html: object  # a word-level diff (escaped) or a plain before → after
+
+
+@dataclass
+class RevisionChanges:
+    revision: CaseRevision
+    changes: list[FieldChange]
+
+
+def display_value(name: str, value: Any) -> str:
+    """A stored content value as a reader sees it (labels, yes/no, lists)."""
+    from thinktank.cases.vocabulary import PersonalData
+
+    vocabularies = {
+        "domain": Domain,
+        "technology": TechnologyKind,
+        "algorithm_role": AlgorithmRole,
+        "ai_act_risk": AiActRisk,
+        "human_contact": HumanContact,
+        "dpia": Dpia,
+        "visibility": Visibility,
+    }
+    if name in vocabularies and value in vocabularies[name]._value2member_map_:
+        return str(vocabularies[name](value).label)
+    if name == "personal_data":
+        return ", ".join(
+            str(PersonalData(v).label) if v in PersonalData._value2member_map_ else v
+            for v in value or []
+        )
+    if name == "tags":
+        return ", ".join(value or [])
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return "" if value is None else str(value)
+
+
+def revision_changes(revisions: list[CaseRevision]) -> list[RevisionChanges]:
+    """Each version with what changed since the one before it, newest first."""
+    from thinktank.cases.forms import CaseForm
+    from thinktank.diff import diff_html
+
+    form = CaseForm(formdata=None, meta={"csrf": False})
+    labels = {name: field.label.text for name, field in form._fields.items()}
+    result = []
+    previous: dict[str, Any] | None = None
+    for revision in revisions:
+        changes = [
+            FieldChange(
+                labels.get(name, name),
+                diff_html(
+                    display_value(name, previous.get(name)),
+                    display_value(name, value),
+                    whole=name not in FREE_TEXT_FIELDS,
+                ),
+            )
+            for name, value in revision.content.items()
+            if previous is not None and previous.get(name) != value
+        ]
+        result.append(RevisionChanges(revision, changes))
+        previous = revision.content
+    return list(reversed(result))

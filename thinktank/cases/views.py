@@ -1,0 +1,127 @@
+"""Case pages: list with filters, the form (create, edit, preview), the case, its history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from thinktank.cases import lifecycle, policies, service  # noqa: F401 (policies registers rules)
+from thinktank.cases.forms import CaseForm, TransitionForm
+from thinktank.cases.models import MARKDOWN_FIELDS
+from thinktank.cases.vocabulary import AlgorithmRole, CaseState, Domain, TechnologyKind
+from thinktank.markup import render_markdown
+from thinktank.pagination import paginate
+from thinktank.permissions import permission_required
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+def case_url(case, **kwargs) -> str:
+    """The canonical address of a case: id and readable slug."""
+    return url_for("cases.show", case_id=case.id, slug=case.slug, **kwargs)
+
+
+@bp.app_template_global("case_url")
+def _case_url(case, **kwargs) -> str:
+    return case_url(case, **kwargs)
+
+
+@bp.app_template_filter("personal_data_label")
+def _personal_data_label(value: str) -> str:
+    return service.display_value("personal_data", [value])
+
+
+@bp.get("/")
+def index():
+    filters = service.CaseFilters.from_args(request.args)
+    return render_template(
+        "cases/list.html",
+        page=paginate(service.list_cases(current_user, filters)),
+        filters=filters,
+        counts=service.facet_counts(current_user, filters),
+        vocabularies={
+            "state": CaseState,
+            "domain": Domain,
+            "technology": TechnologyKind,
+            "role": AlgorithmRole,
+        },
+    )
+
+
+def _preview(form: CaseForm) -> dict[str, str]:
+    return {name: render_markdown(getattr(form, name).data) for name in MARKDOWN_FIELDS}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("create_case")
+def new():
+    form = CaseForm()
+    preview = None
+    if request.method == "POST":
+        if request.form.get("action") == "preview":
+            form.validate()
+            preview = _preview(form)
+        elif form.validate_on_submit():
+            case = service.create_case(current_user, form.to_input())
+            flash(
+                _("Your draft has been saved. Only you and the secretariat can see it."), "success"
+            )
+            return redirect(case_url(case))
+    return render_template("cases/form.html", form=form, case=None, preview=preview)
+
+
+@bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+def edit(case_id: int):
+    case = service.case_for_edit(current_user, case_id)
+    form = CaseForm() if request.method == "POST" else CaseForm.for_case(case)
+    preview = None
+    if request.method == "POST":
+        if request.form.get("action") == "preview":
+            form.validate()
+            preview = _preview(form)
+        elif form.validate_on_submit():
+            if service.update_case(current_user, case, form.to_input()):
+                flash(
+                    _("The case has been saved. The earlier version is kept in its history."),
+                    "success",
+                )
+            else:
+                flash(_("Nothing was changed."), "info")
+            return redirect(case_url(case))
+    return render_template("cases/form.html", form=form, case=case, preview=preview)
+
+
+@bp.get("/<int:case_id>")
+@bp.get("/<int:case_id>-<slug>")
+def show(case_id: int, slug: str | None = None):
+    case = service.case_for_page(current_user, case_id)
+    return render_template(
+        "cases/show.html",
+        case=case,
+        moves=lifecycle.available_moves(current_user, case),
+        transition_form=TransitionForm(formdata=None),
+        timeline_text=service.timeline_text,
+    )
+
+
+@bp.get("/<int:case_id>/history")
+def history(case_id: int):
+    case, revisions = service.history(current_user, case_id)
+    return render_template(
+        "cases/history.html", case=case, changes=service.revision_changes(revisions)
+    )
+
+
+@bp.post("/<int:case_id>/transition")
+def transition(case_id: int):
+    case = service.visible_case(current_user, case_id)
+    form = TransitionForm()
+    if not form.validate():
+        flash(" ".join(form.note.errors), "error")
+        return redirect(case_url(case))
+    step = lifecycle.transition(
+        current_user, case, request.form.get("move", ""), form.note.data or ""
+    )
+    flash(_("Done: %(step)s.", step=service.timeline_text(step)), "success")
+    return redirect(case_url(case))

@@ -58,6 +58,16 @@ def seed_demo() -> None:
         click.echo(line)
 
 
+@click.command("rerender-markdown")
+@with_appcontext
+def rerender_markdown() -> None:
+    """Render stored Markdown again after the sanitiser's rules changed (MARKUP_VERSION)."""
+    from thinktank.cases.service import rerender_markdown as rerender_cases
+
+    click.echo(f"{rerender_cases()} cases re-rendered.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(rerender_markdown)

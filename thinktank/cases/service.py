@@ -354,3 +354,23 @@ def revision_changes(revisions: list[CaseRevision]) -> list[RevisionChanges]:
         result.append(RevisionChanges(revision, changes))
         previous = revision.content
     return list(reversed(result))
+
+
+def under_discussion(user, limit: int = 5) -> list[Case]:
+    """The cases open for discussion or in voting that ``user`` may see, newest activity first."""
+    statement = (
+        select(Case)
+        .where(visible_clause(user), Case.state.in_([CaseState.OPEN, CaseState.VOTING]))
+        .order_by(Case.last_activity_at.desc(), Case.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(statement))
+
+
+def rerender_markdown() -> int:
+    """Re-render stored HTML made by an older sanitiser version; returns how many cases."""
+    stale = db.session.scalars(select(Case).where(Case.markup_version != MARKUP_VERSION)).all()
+    for case in stale:
+        cook(case)
+    db.session.commit()
+    return len(stale)

@@ -28,7 +28,9 @@ bp = Blueprint("public", __name__)
 
 @bp.get("/")
 def index():
-    return render_template("public/index.html")
+    from thinktank.cases.service import under_discussion
+
+    return render_template("public/index.html", cases=under_discussion(current_user))
 
 
 @bp.get("/log")

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from thinktank.cases import lifecycle, policies, service  # noqa: F401 (policies registers rules)
+from thinktank.cases import lifecycle, policies, sections, service  # noqa: F401 (policies registers rules)
 from thinktank.cases.forms import CaseForm, TransitionForm
 from thinktank.cases.models import MARKDOWN_FIELDS
 from thinktank.cases.vocabulary import AlgorithmRole, CaseState, Domain, TechnologyKind
@@ -99,6 +99,7 @@ def show(case_id: int, slug: str | None = None):
     return render_template(
         "cases/show.html",
         case=case,
+        sections=sections.for_case(case, current_user),
         moves=lifecycle.available_moves(current_user, case),
         transition_form=TransitionForm(formdata=None),
         timeline_text=service.timeline_text,

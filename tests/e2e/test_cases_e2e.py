@@ -7,13 +7,19 @@ from tests.e2e.conftest import assert_accessible, assert_fits_phone, log_in
 
 def _fill_case(page) -> None:
     page.get_by_label("Titel").fill("Skal borgerservice bruge en chatbot om natten?")
-    page.get_by_label("Kort resumé").fill("Kommunen vil lade en chatbot svare på spørgsmål uden for åbningstid.")
-    page.get_by_label("Dilemmaet").fill("Chatbotten kan **hjælpe** mange, men:\n\n- den kan tage fejl\n- den kan virke som en mur")
+    page.get_by_label("Kort resumé").fill(
+        "Kommunen vil lade en chatbot svare på spørgsmål uden for åbningstid."
+    )
+    page.get_by_label("Dilemmaet").fill(
+        "Chatbotten kan **hjælpe** mange, men:\n\n- den kan tage fejl\n- den kan virke som en mur"
+    )
     page.get_by_label("Kommunalt område").select_option("citizen_service")
     page.get_by_label("Tags").fill("chatbot, borgerservice")
     page.get_by_label("Type teknologi").select_option("chatbot_generative_ai")
     page.get_by_label("Rådgivende: støtter en sagsbehandlers afgørelse").check()
-    page.get_by_label("Risikoklasse efter EU's AI-forordning (din vurdering)").select_option("limited")
+    page.get_by_label("Risikoklasse efter EU's AI-forordning (din vurdering)").select_option(
+        "limited"
+    )
     page.get_by_label("Navn, adresse og kontaktoplysninger").check()
     page.locator("#sensitive_data-1").check()
     page.locator("#cross_sector_data-1").check()
@@ -22,7 +28,9 @@ def _fill_case(page) -> None:
     page.get_by_label("Offentlig").check()
 
 
-def test_member_drafts_previews_submits_and_the_secretariat_opens(app, new_page, member, secretariat):
+def test_member_drafts_previews_submits_and_the_secretariat_opens(
+    app, new_page, member, secretariat
+):
     author = new_page()
     log_in(author, member.email)
     author.get_by_role("link", name="Ny sag").click()
@@ -31,9 +39,15 @@ def test_member_drafts_previews_submits_and_the_secretariat_opens(app, new_page,
     preview = author.locator(".preview")
     assert preview.locator("strong").inner_text() == "hjælpe"
     assert preview.locator("li").count() == 2
-    assert author.get_by_label("Titel").input_value() == "Skal borgerservice bruge en chatbot om natten?"
+    assert (
+        author.get_by_label("Titel").input_value()
+        == "Skal borgerservice bruge en chatbot om natten?"
+    )
     author.get_by_role("button", name="Gem kladde").click()
-    assert author.get_by_role("heading", level=1).inner_text() == "Skal borgerservice bruge en chatbot om natten?"
+    assert (
+        author.get_by_role("heading", level=1).inner_text()
+        == "Skal borgerservice bruge en chatbot om natten?"
+    )
     assert author.locator(".badge-draft").is_visible()
     author.get_by_role("button", name="Send til sekretariatet").click()
     assert author.locator(".badge-submitted").is_visible()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 from html.parser import HTMLParser
 
@@ -341,3 +342,44 @@ def test_plain_excerpt_keeps_angle_brackets_as_plain_text_to_be_escaped_on_outpu
 def test_markup_version_is_an_integer():
     assert isinstance(MARKUP_VERSION, int)
     assert MARKUP_VERSION >= 1
+
+
+MEMBERS = {"ekspert1": ("Anders Holm", "/members/3"), "anders.holm": ("Anders Holm", "/members/3")}
+
+
+def test_mentions_become_links_to_the_member_page():
+    html = render_markdown("Hej @ekspert1, hvad mener du?", mentions=MEMBERS.get)
+    assert '<a href="/members/3" rel="nofollow noopener">@Anders Holm</a>' in html
+    assert_only_allowed_markup_with_member_links(html)
+
+
+def test_unknown_mentions_and_emails_stay_text():
+    html = render_markdown("Skriv til @nogen eller anders@kl.dk", mentions=MEMBERS.get)
+    assert "<a" not in html and "@nogen" in html and "anders@kl.dk" in html
+
+
+def test_mentions_in_code_stay_code():
+    html = render_markdown("`@ekspert1`\n\n    @ekspert1", mentions=MEMBERS.get)
+    assert "<a" not in html and html.count("@ekspert1") == 2
+
+
+def test_authors_cannot_write_site_relative_links_themselves():
+    html = render_markdown("[x](/members/3) [y](/admin/users/)", mentions=MEMBERS.get)
+    assert "href" not in html
+
+
+def test_a_resolver_cannot_smuggle_other_paths():
+    html = render_markdown("@x", mentions=lambda token: ("X", "/admin/users/"))
+    assert "href" not in html and "@X" in html
+    html = render_markdown("@x", mentions=lambda token: ("<b>X</b>", "javascript:alert(1)"))
+    assert "href" not in html and "<b>" not in html
+
+
+def assert_only_allowed_markup_with_member_links(html: str) -> None:
+    parser = _Tags()
+    parser.feed(html)
+    for tag, attributes in parser.tags:
+        assert tag in TAGS
+        if tag == "a":
+            href = attributes["href"]
+            assert href.startswith(URL_STARTS) or re.fullmatch(r"/members/\d+", href)

@@ -18,6 +18,9 @@ What the page itself needs is decided here as well:
 - Links keep their target only when it is absolute (relative and ``#`` links would point
   into our own site); those get ``rel="nofollow noopener"``, the rest become their text.
 
+Mentions (``@name``) become links to the member's page when the caller passes a resolver;
+they are the only site-relative links allowed (``/members/<id>``), and never inside code.
+
 Results are meant to be stored beside the source; bump MARKUP_VERSION whenever a rule here
 changes, so stored HTML can be re-rendered.
 """
@@ -25,16 +28,19 @@ changes, so stored HTML can be re-rendered.
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import bleach
 import markdown
 from bleach.html5lib_shim import Filter
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 from markupsafe import Markup
 
-MARKUP_VERSION = 1
+MARKUP_VERSION = 2
 
 _TAGS = frozenset(
     {"p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre", "blockquote"}
@@ -44,18 +50,34 @@ _ATTRIBUTES = {"a": ["href", "title"]}
 _PROTOCOLS = frozenset({"http", "https", "mailto"})
 _ABSOLUTE_URL = ("http://", "https://", "mailto:")
 _LINK_REL = "nofollow noopener"
+_MEMBER_PATH = re.compile(r"/members/\d+")
+_MENTION_MARK = "data-mention"
+#: ``@`` then a name or e-mail prefix: letters, digits, dots, hyphens, underscores.
+MENTION_PATTERN = r"(?<![\w@])@([\w][\w.-]*[\w]|[\w])"
+#: token -> (shown name, member page path), or None when nobody has that name
+MentionResolver = Callable[[str], tuple[str, str] | None]
 _HEADING_LEVELS = {"h1": "h3", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h6": "h6"}
 
 
 class _FitToPage(Treeprocessor):
-    """Demote headings and replace images by their alt text, before bleach sees them."""
+    """Demote headings, replace images by their alt text and take site-relative targets
+    from the author's own links (only mentions may point into the site), before bleach."""
 
     def run(self, root: etree.Element) -> None:
         for parent in list(root.iter()):
             if parent.tag in _HEADING_LEVELS:
                 parent.tag = _HEADING_LEVELS[parent.tag]
+            mention = parent.attrib.pop(_MENTION_MARK, None) if parent.tag == "a" else None
+            if parent.tag == "a" and mention is None and not _is_absolute(parent.get("href", "")):
+                parent.attrib.pop("href", None)
             for image in parent.findall("img"):
                 _replace_by_text(parent, image, image.get("alt", ""))
+
+
+def _is_absolute(href: str) -> bool:
+    # Markdown writes e-mail autolinks as character references behind a placeholder.
+    decoded = html.unescape(href.replace(AMP_SUBSTITUTE, "&"))
+    return decoded.lower().startswith(_ABSOLUTE_URL)
 
 
 def _replace_by_text(parent: etree.Element, child: etree.Element, text: str) -> None:
@@ -85,11 +107,31 @@ class _SafeLinks(Filter):
             yield token
 
 
+class _Mentions(InlineProcessor):
+    """``@token`` → a link to the member's page, when the resolver knows the token."""
+
+    def __init__(self, resolve: MentionResolver) -> None:
+        super().__init__(MENTION_PATTERN)
+        self.resolve = resolve
+
+    def handleMatch(self, match, data):  # Markdown's method name
+        found = self.resolve(match.group(1))
+        if found is None:
+            return None, None, None
+        name, path = found
+        link = etree.Element("a", {"href": path, _MENTION_MARK: "1"})
+        link.text = f"@{name}"
+        return link, match.start(0), match.end(0)
+
+
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
     if name not in _ATTRIBUTES.get(tag, ()):
         return False
+    if name != "href":
+        return True
     # bleach hands over the value with its character references; browsers decode them.
-    return name != "href" or html.unescape(value).lower().startswith(_ABSOLUTE_URL)
+    target = html.unescape(value)
+    return target.lower().startswith(_ABSOLUTE_URL) or _MEMBER_PATH.fullmatch(target) is not None
 
 
 _cleaner = bleach.Cleaner(
@@ -101,21 +143,24 @@ _cleaner = bleach.Cleaner(
 )
 
 
-def _markdown() -> markdown.Markdown:
+def _markdown(mentions: MentionResolver | None) -> markdown.Markdown:
     md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
+    if mentions is not None:
+        md.inlinePatterns.register(_Mentions(mentions), "mention", 65)
     # After "inline" (20), which makes the images, and before "unescape" (0).
     md.treeprocessors.register(_FitToPage(md), "fit_to_page", 5)
     return md
 
 
-def render_markdown(text: str | None) -> Markup:
+def render_markdown(text: str | None, mentions: MentionResolver | None = None) -> Markup:
     """User Markdown as sanitised HTML, safe to put on any page as it is."""
     if not text:
         return Markup("")
     # A fresh converter per call: Markdown objects keep state (references, stash).
-    return Markup(_cleaner.clean(_markdown().convert(text)))  # noqa: S704 - bleach cleaned it
+    converted = _markdown(mentions).convert(text)
+    return Markup(_cleaner.clean(converted))  # noqa: S704 - bleach cleaned it
 
 
 def plain_excerpt(text: str, length: int = 200) -> str:

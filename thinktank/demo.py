@@ -5,16 +5,23 @@ Idempotent: running it twice adds nothing the second time. Refused in production
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from thinktank.accounts import service as accounts
 from thinktank.accounts.models import User
 from thinktank.accounts.roles import Role, Sector
+from thinktank.cases import policies  # noqa: F401 - registers who may create and edit cases
+from thinktank.cases.lifecycle import transition
+from thinktank.cases.models import Case
+from thinktank.cases.service import create_case, update_case
+from thinktank.demo_cases import DEMO_CASES, DemoCase
 from thinktank.extensions import db
 
 DEMO_PASSWORD = "demo1234demo"  # noqa: S105 - documented local-only demo password
+SECRETARIAT = "sekretariat@kl-demo.dk"  # makes every demo case's lifecycle moves but submit
 
 
 @dataclass(frozen=True)
@@ -28,9 +35,7 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = (
     DemoAccount("admin@kl-demo.dk", "Drift Administrator", Role.ADMIN, "KL", Sector.MUNICIPALITY),
-    DemoAccount(
-        "sekretariat@kl-demo.dk", "Mette Sørensen", Role.SECRETARIAT, "KL", Sector.MUNICIPALITY
-    ),
+    DemoAccount(SECRETARIAT, "Mette Sørensen", Role.SECRETARIAT, "KL", Sector.MUNICIPALITY),
     DemoAccount(
         "ekspert1@kl-demo.dk", "Anders Holm", Role.MEMBER, "Aarhus Kommune", Sector.MUNICIPALITY
     ),
@@ -87,10 +92,38 @@ def seed_accounts() -> dict[str, User]:
     return existing
 
 
+def seed_case(demo: DemoCase, author: User, secretariat: User) -> Case:
+    """Create one demo case as its author and walk it through its versions and steps."""
+    case = create_case(author, replace(demo.content))
+    if demo.correction:
+        case = db.session.scalar(
+            select(Case).where(Case.id == case.id).options(selectinload(Case.tags))
+        )
+        update_case(author, case, replace(demo.content, **demo.correction))
+    for step in demo.steps:
+        actor = author if step.move == "submit" else secretariat
+        transition(actor, case, step.move, step.note)
+    return case
+
+
+def seed_cases(users: dict[str, User]) -> int:
+    """Create the demo cases whose title is not taken yet; return how many were created."""
+    titles = [demo.content.title for demo in DEMO_CASES]
+    existing = set(db.session.scalars(select(Case.title).where(Case.title.in_(titles))))
+    missing = [demo for demo in DEMO_CASES if demo.content.title not in existing]
+    for demo in missing:
+        seed_case(demo, users[demo.author], users[SECRETARIAT])
+    return len(missing)
+
+
 def seed_demo() -> list[str]:
     """Load all demo data; returns a line per thing created, for the command's output."""
     before = db.session.scalar(select(db.func.count()).select_from(User))
     users = seed_accounts()
     db.session.commit()
     after = db.session.scalar(select(db.func.count()).select_from(User))
-    return [f"{after - before} demo accounts created ({len(users)} in all)."]
+    cases = seed_cases(users)
+    return [
+        f"{after - before} demo accounts created ({len(users)} in all).",
+        f"{cases} demo cases created ({len(DEMO_CASES)} in all).",
+    ]

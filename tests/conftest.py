@@ -338,3 +338,21 @@ def assert_page_safe(html: str) -> None:
                 assert (
                     not value.strip().lower().startswith(("javascript:", "data:", "vbscript:"))
                 ), value
+
+
+@pytest.fixture
+def make_comment(app):
+    """Post a comment through the service as ``author`` on ``case`` (optionally a reply)."""
+    from thinktank.discussion import service
+
+    def make(case, author, body="En kommentar.", parent=None, **options):
+        with app.test_request_context("/"):
+            user = db.session.get(User, author.id)
+            comment, _link = service.post(
+                user, "case", case.id, body, parent_id=parent.id if parent else None, **options
+            )
+            db.session.refresh(comment)
+            db.session.expunge(comment)
+        return comment
+
+    return make

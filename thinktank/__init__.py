@@ -80,9 +80,13 @@ def _register_blueprints(app: Flask) -> None:
     from thinktank.accounts.views import bp as accounts_bp
     from thinktank.admin.views import bp as admin_bp
     from thinktank.cases.views import bp as cases_bp
+    from thinktank.discussion.views import bp as discussion_bp
+    from thinktank.notifications.views import bp as notifications_bp
     from thinktank.public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(discussion_bp)
+    app.register_blueprint(notifications_bp)

@@ -47,13 +47,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(datetime=datetime_text, date=date_text, iso=iso, cooked=cooked)
     app.jinja_env.globals["page_url"] = page_url
+    # A global (not a context variable), so imported macros can check permissions too.
+    app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
     @app.context_processor
     def globals_for_templates():
         return {
-            "can": lambda action, obj=None: can(current_user, action, obj),
             "current_locale": str(get_locale()),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

@@ -1,0 +1,85 @@
+"""@mentions link to the member and notify them; replies notify the author."""
+
+from __future__ import annotations
+
+from tests.conftest import page_text
+from thinktank.accounts.roles import Role
+
+
+def test_mention_by_name_or_email_prefix_notifies(
+    app, client_as, make_user, member, make_case, make_comment
+):
+    anders = make_user(Role.MEMBER, email="anders.holm@aarhus.dk", display_name="Anders Holm")
+    sofie = make_user(Role.MEMBER, email="sl@socialraadgiverne.dk", display_name="Sofie Lund")
+    case = make_case(state="open", title="Ledighed")
+    comment = make_comment(case, member, "Hvad siger @anders.holm og @SofieLund? Ikke @ingen.")
+    assert (
+        f'<a href="/members/{anders.id}" rel="nofollow noopener">@Anders Holm</a>'
+        in comment.body_html
+    )
+    assert (
+        f'<a href="/members/{sofie.id}" rel="nofollow noopener">@Sofie Lund</a>'
+        in comment.body_html
+    )
+    for person in (anders, sofie):
+        client = client_as(person)
+        assert '<span class="badge badge-count">1' in client.get("/").get_data(as_text=True)
+        listing = client.get("/notifications")
+        assert f"{member.display_name} nævnte dig i “Ledighed”" in page_text(listing)
+    assert "nævnte dig" not in page_text(client_as(member).get("/notifications"))
+
+
+def test_reply_notifies_the_parent_author_and_opening_marks_read(
+    app, client_as, make_user, member, make_case, make_comment
+):
+    other = make_user(Role.MEMBER)
+    case = make_case(state="open", title="Chatbot")
+    parent = make_comment(case, member, "Spørgsmål")
+    reply = make_comment(case, other, "Svar", parent=parent)
+    client = client_as(member)
+    assert f"{other.display_name} svarede på din kommentar i “Chatbot”" in page_text(
+        client.get("/notifications")
+    )
+    from thinktank.extensions import db
+    from thinktank.notifications.models import Notification
+
+    with app.app_context():
+        notification_id = db.session.scalar(db.select(Notification.id))
+    opened = client.get(f"/notifications/{notification_id}")
+    assert opened.status_code == 302 and opened.headers["Location"].endswith(f"#c{reply.id}")
+    assert "badge-count" not in client.get("/").get_data(as_text=True)
+    assert client_as(other).get(f"/notifications/{notification_id}").status_code == 404
+
+
+def test_mark_all_read(client_as, make_user, member, make_case, make_comment):
+    other = make_user(Role.MEMBER, display_name="Ole Olsen")
+    case = make_case(state="open")
+    make_comment(case, member, "Hej @OleOlsen")
+    make_comment(case, member, "Igen @OleOlsen")
+    client = client_as(other)
+    assert '<span class="badge badge-count">2' in client.get("/").get_data(as_text=True)
+    client.post("/notifications/read", data={})
+    assert "badge-count" not in client.get("/").get_data(as_text=True)
+
+
+def test_mention_added_by_an_edit_notifies_once(
+    client_as, make_user, member, make_case, make_comment
+):
+    other = make_user(Role.MEMBER, display_name="Ole Olsen")
+    case = make_case(state="open")
+    comment = make_comment(case, member, "Hej")
+    author = client_as(member)
+    author.post(f"/comments/{comment.id}/edit", data={"body": "Hej @OleOlsen"})
+    author.post(f"/comments/{comment.id}/edit", data={"body": "Hej igen @OleOlsen"})
+    assert '<span class="badge badge-count">1' in client_as(other).get("/").get_data(as_text=True)
+
+
+def test_readers_are_not_mentioned_and_notifications_need_login(
+    client_as, make_user, member, make_case, make_comment
+):
+    reader = make_user(Role.READER, display_name="Karin Madsen")
+    case = make_case(state="open")
+    comment = make_comment(case, member, "Hej @KarinMadsen")
+    assert "<a" not in comment.body_html
+    assert "badge-count" not in client_as(reader).get("/").get_data(as_text=True)
+    assert client_as(None).get("/notifications").status_code == 302

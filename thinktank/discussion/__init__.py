@@ -1,0 +1,1 @@
+"""Threaded discussion: one component for cases and recommendation drafts."""

@@ -1,0 +1,407 @@
+"""Discussion rules: post, reply, quote, edit with kept revisions, delete, remove, flag, moderate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, joinedload
+
+from thinktank.audit.service import describe_action, record
+from thinktank.discussion import mentions, subjects, thread
+from thinktank.discussion.models import (
+    Comment,
+    CommentRevision,
+    Discussion,
+    Flag,
+    FlagReason,
+    FlagResolution,
+    Removal,
+    Stance,
+)
+from thinktank.errors import InvalidTransition, NotFound, ValidationFailed
+from thinktank.extensions import db
+from thinktank.markup import MARKUP_VERSION, render_markdown
+from thinktank.models import utcnow
+from thinktank.notifications.service import notify
+from thinktank.permissions import require
+
+MAX_LENGTH = 20_000
+
+describe_action("comment_deleted", _l("A comment was deleted by its author"))
+describe_action("comment_removed", _l("A comment was removed: %(reason)s"))
+describe_action("flag_dismissed", _l("A flag on a comment was dismissed"))
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+@dataclass
+class DiscussionView:
+    """Everything the discussion section of a page needs (a fixed number of queries)."""
+
+    kind: str
+    subject_id: int
+    thread: list[thread.Node]
+    count: int
+    flagged_by_me: set[int]
+    refusal: str | None
+    positions: dict[int, str]
+    newest_first: bool
+
+
+def discussion_of(kind: str, subject_id: int) -> Discussion | None:
+    return db.session.scalar(
+        select(Discussion).where(
+            Discussion.subject_type == kind, Discussion.subject_id == subject_id
+        )
+    )
+
+
+def view(user, kind: str, subject: Any, newest_first: bool = False) -> DiscussionView:
+    """The thread of ``subject`` as ``user`` sees it (the subject is already checked visible)."""
+    described = subjects.get(kind)
+    discussion = discussion_of(kind, subject.id)
+    comments: list[Comment] = []
+    flagged: set[int] = set()
+    if discussion is not None:
+        comments = list(
+            db.session.scalars(
+                select(Comment)
+                .where(Comment.discussion_id == discussion.id)
+                .options(joinedload(Comment.author))
+            )
+        )
+        if user.is_authenticated:
+            flagged = set(
+                db.session.scalars(
+                    select(Flag.comment_id)
+                    .join(Comment)
+                    .where(Comment.discussion_id == discussion.id, Flag.flagger_id == user.id)
+                )
+            )
+    refusal = described.why_not_post(user, subject)
+    return DiscussionView(
+        kind=kind,
+        subject_id=subject.id,
+        thread=thread.build(comments, newest_first),
+        count=sum(1 for comment in comments if not comment.is_removed),
+        flagged_by_me=flagged,
+        refusal=refusal.message if refusal else None,
+        positions=dict(described.positions(subject)),
+        newest_first=newest_first,
+    )
+
+
+def comment_in_context(user, comment_id: int) -> tuple[Comment, subjects.Subject, Any]:
+    """A comment with the subject it belongs to, if ``user`` may read that subject."""
+    comment = db.session.scalar(
+        select(Comment)
+        .where(Comment.id == comment_id)
+        .options(joinedload(Comment.discussion), joinedload(Comment.author))
+    )
+    if comment is None:
+        raise NotFound()
+    described = subjects.get(comment.discussion.subject_type)
+    return comment, described, described.load_visible(user, comment.discussion.subject_id)
+
+
+def permalink(described: subjects.Subject, subject: Any, comment: Comment) -> str:
+    return f"{described.url(subject)}#c{comment.id}"
+
+
+def revisions(user, comment_id: int) -> tuple[Comment, str, list[CommentRevision]]:
+    """An edited comment's earlier texts, for members (never for a removed comment)."""
+    comment, described, subject = comment_in_context(user, comment_id)
+    require("view_comment_history", comment, user=user)
+    if comment.is_removed:
+        raise NotFound()
+    earlier = db.session.scalars(
+        select(CommentRevision)
+        .where(CommentRevision.comment_id == comment.id)
+        .order_by(CommentRevision.number.desc())
+    ).all()
+    return comment, permalink(described, subject, comment), list(earlier)
+
+
+def quote(comment: Comment) -> str:
+    """The comment's text as a Markdown quote, to start a reply with."""
+    if comment.is_removed:
+        raise InvalidTransition(_("A removed comment cannot be quoted."))
+    name = comment.author.display_name if comment.author else "?"
+    lines = [f"> {line}" if line else ">" for line in comment.body.splitlines()]
+    return "\n".join([f"> **{name}:**", ">", *lines]) + "\n\n"
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def _checked_body(body: str | None) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed(_("Write something before you post."), field="body")
+    if len(body) > MAX_LENGTH:
+        raise ValidationFailed(
+            _("A comment can be at most %(n)d characters.", n=MAX_LENGTH), field="body"
+        )
+    return body
+
+
+def _cook(comment: Comment) -> dict:
+    found = mentions.resolve(comment.body)
+    comment.body_html = str(render_markdown(comment.body, mentions=mentions.resolver(found)))
+    comment.markup_version = MARKUP_VERSION
+    return found
+
+
+def _ensure_discussion(kind: str, subject_id: int) -> Discussion:
+    discussion = discussion_of(kind, subject_id)
+    if discussion is not None:
+        return discussion
+    try:
+        with db.session.begin_nested():
+            discussion = Discussion(subject_type=kind, subject_id=subject_id)
+            db.session.add(discussion)
+    except IntegrityError:  # created by a concurrent first comment
+        discussion = discussion_of(kind, subject_id)
+    return discussion
+
+
+def _checked_argument(
+    described, subject, stance: str | None, position_id: int | None
+) -> tuple[Stance | None, int | None]:
+    if not position_id and not stance:
+        return None, None
+    positions = dict(described.positions(subject))
+    if position_id not in positions or stance not in Stance._value2member_map_:
+        raise ValidationFailed(_("Choose a position of this case and for or against."), "argument")
+    return Stance(stance), position_id
+
+
+def post(
+    user,
+    kind: str,
+    subject_id: int,
+    body: str,
+    *,
+    parent_id: int | None = None,
+    stance: str | None = None,
+    position_id: int | None = None,
+) -> tuple[Comment, str]:
+    """Post a comment (or a reply); returns it and its permalink."""
+    described = subjects.get(kind)
+    subject = described.load_visible(user, subject_id)
+    refusal = described.why_not_post(user, subject)
+    if refusal:
+        raise refusal
+    body = _checked_body(body)
+    stance_value, position_value = _checked_argument(described, subject, stance, position_id)
+    discussion = _ensure_discussion(kind, subject.id)
+    parent = None
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
+        if parent is None or parent.discussion_id != discussion.id:
+            raise NotFound()
+        if parent.is_removed:
+            raise InvalidTransition(_("A removed comment cannot be answered."))
+    comment = Comment(
+        discussion_id=discussion.id,
+        parent_id=parent.id if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        author_id=user.id,
+        body=body,
+        stance=stance_value,
+        position_id=position_value,
+        created_at=utcnow(),
+    )
+    found = _cook(comment)
+    db.session.add(comment)
+    db.session.flush()
+    link = permalink(described, subject, comment)
+    title = described.title(subject)
+    for mentioned in found.values():
+        notify(mentioned.id, "mention", actor=user, url=link, title=title)
+    if parent and parent.author_id and parent.author_id not in {u.id for u in found.values()}:
+        notify(parent.author_id, "reply", actor=user, url=link, title=title)
+    db.session.commit()
+    return comment, link
+
+
+def edit(user, comment_id: int, body: str) -> tuple[Comment, str]:
+    """Replace the text; the earlier text is kept as a revision."""
+    comment, described, subject = comment_in_context(user, comment_id)
+    require("edit_comment", comment, user=user)
+    refusal = described.why_not_post(user, subject)
+    if refusal:
+        raise refusal
+    body = _checked_body(body)
+    link = permalink(described, subject, comment)
+    if body == comment.body:
+        return comment, link
+    db.session.add(
+        CommentRevision(
+            comment_id=comment.id,
+            number=comment.revision_count,
+            body=comment.body,
+            body_html=comment.body_html,
+            written_at=comment.edited_at or comment.created_at,
+        )
+    )
+    before = set(mentions.resolve(comment.body))
+    comment.body = body
+    found = _cook(comment)
+    comment.revision_count += 1
+    comment.edited_at = utcnow()
+    for token, mentioned in found.items():
+        if token not in before:
+            notify(mentioned.id, "mention", actor=user, url=link, title=described.title(subject))
+    db.session.commit()
+    return comment, link
+
+
+def delete_own(user, comment_id: int) -> str:
+    """The author takes their comment back; its place in the thread stays."""
+    comment, described, subject = comment_in_context(user, comment_id)
+    require("delete_comment", comment, user=user)
+    _remove(comment, user, Removal.AUTHOR, "")
+    record("comment_deleted", actor=user, subject=comment)
+    db.session.commit()
+    return permalink(described, subject, comment)
+
+
+def remove(user, comment_id: int, reason: str) -> str:
+    """The secretariat removes a comment, with a reason; open flags on it are resolved."""
+    comment, described, subject = comment_in_context(user, comment_id)
+    require("remove_comment", comment, user=user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Give a reason for removing the comment."), field="reason")
+    _remove(comment, user, Removal.MODERATOR, reason[:500])
+    _resolve_flags(comment.id, user, FlagResolution.REMOVED)
+    record("comment_removed", actor=user, subject=comment, reason=reason[:500])
+    db.session.commit()
+    return permalink(described, subject, comment)
+
+
+def _remove(comment: Comment, user, removal: Removal, reason: str) -> None:
+    comment.removed_at = utcnow()
+    comment.removal = removal
+    comment.removed_by_id = user.id
+    comment.removal_reason = reason
+
+
+def flag(user, comment_id: int, reason: str, note: str = "") -> str:
+    """Flag a comment for the secretariat, once per person."""
+    comment, described, subject = comment_in_context(user, comment_id)
+    require("flag_comment", comment, user=user)
+    if reason not in FlagReason._value2member_map_:
+        raise ValidationFailed(_("Choose a reason."), field="reason")
+    already = _("You have already flagged this comment.")
+    if db.session.scalar(
+        select(Flag.id).where(Flag.comment_id == comment.id, Flag.flagger_id == user.id)
+    ):
+        raise ValidationFailed(already)
+    db.session.add(
+        Flag(
+            comment_id=comment.id,
+            flagger_id=user.id,
+            reason=FlagReason(reason),
+            note=(note or "").strip()[:500],
+        )
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click that raced past the check above
+        db.session.rollback()
+        raise ValidationFailed(already) from None
+    return permalink(described, subject, comment)
+
+
+def _resolve_flags(comment_id: int, user, resolution: FlagResolution) -> int:
+    open_flags = db.session.scalars(
+        select(Flag).where(Flag.comment_id == comment_id, Flag.resolved_at.is_(None))
+    ).all()
+    for item in open_flags:
+        item.resolved_at = utcnow()
+        item.resolved_by_id = user.id
+        item.resolution = resolution
+    return len(open_flags)
+
+
+def dismiss_flags(user, comment_id: int) -> None:
+    """The secretariat finds nothing wrong: the comment's open flags are closed."""
+    require("moderate", user=user)
+    if not _resolve_flags(comment_id, user, FlagResolution.DISMISSED):
+        raise InvalidTransition(_("There are no open flags on this comment."))
+    record("flag_dismissed", actor=user, subject=db.session.get(Comment, comment_id))
+    db.session.commit()
+
+
+# --- moderation queue --------------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    comment: Comment
+    parent: Comment | None
+    flags: list[Flag]
+    subject_title: str
+    subject_url: str
+
+
+def open_flag_count() -> int:
+    return db.session.scalar(
+        select(func.count(func.distinct(Flag.comment_id))).where(Flag.resolved_at.is_(None))
+    )
+
+
+def flagged_comments() -> Select:
+    """Comments with open flags, the most flagged and oldest first (for pagination)."""
+    return (
+        select(Comment)
+        .join(Flag, Flag.comment_id == Comment.id)
+        .where(Flag.resolved_at.is_(None))
+        .group_by(Comment.id)
+        .order_by(func.count(Flag.id).desc(), func.min(Flag.created_at), Comment.id)
+    )
+
+
+def queue_items(comments: list[Comment]) -> list[QueueItem]:
+    """Each flagged comment with its flags, the comment it answers and its subject (4 queries)."""
+    ids = [comment.id for comment in comments]
+    parent = aliased(Comment)
+    rows = db.session.execute(
+        select(Comment, parent)
+        .outerjoin(parent, parent.id == Comment.parent_id)
+        .where(Comment.id.in_(ids))
+        .options(
+            joinedload(Comment.author), joinedload(Comment.discussion), joinedload(parent.author)
+        )
+    ).all()
+    flags = db.session.scalars(
+        select(Flag)
+        .where(Flag.comment_id.in_(ids), Flag.resolved_at.is_(None))
+        .options(joinedload(Flag.flagger))
+        .order_by(Flag.created_at)
+    ).all()
+    by_kind: dict[str, list[int]] = {}
+    for comment, _parent in rows:
+        by_kind.setdefault(comment.discussion.subject_type, []).append(
+            comment.discussion.subject_id
+        )
+    described = {
+        kind: subjects.get(kind).describe_many(subject_ids) for kind, subject_ids in by_kind.items()
+    }
+    items = {}
+    for comment, parent_comment in rows:
+        title, url = described[comment.discussion.subject_type].get(
+            comment.discussion.subject_id, ("?", "/")
+        )
+        items[comment.id] = QueueItem(comment, parent_comment, [], title, url)
+    for item in flags:
+        items[item.comment_id].flags.append(item)
+    return [items[comment_id] for comment_id in ids if comment_id in items]

@@ -1,0 +1,81 @@
+"""What a discussion can be about. Each subject kind says who may read and who may write,
+where its page is, and which positions arguments may refer to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+
+from thinktank.errors import DomainError, NotFound
+
+
+@dataclass(frozen=True)
+class Subject:
+    kind: str
+    # the subject if ``user`` may read it; raises NotFound / LoginRequired / NotAllowed
+    load_visible: Callable[[Any, int], Any]
+    # None when ``user`` may comment now, else the refusal to raise (and show instead of the form)
+    why_not_post: Callable[[Any, Any], DomainError | None]
+    url: Callable[[Any], str]
+    title: Callable[[Any], str]
+    # {id: (title, url)} for many subjects at once (moderation queue)
+    describe_many: Callable[[list[int]], dict[int, tuple[str, str]]]
+    # (id, title) of the positions an argument may be for or against
+    positions: Callable[[Any], list[tuple[int, str]]] = lambda subject: []
+
+
+_subjects: dict[str, Subject] = {}
+
+
+def register(subject: Subject) -> None:
+    _subjects[subject.kind] = subject
+
+
+def get(kind: str) -> Subject:
+    try:
+        return _subjects[kind]
+    except KeyError:
+        raise NotFound() from None
+
+
+def _case_subject() -> Subject:
+    from sqlalchemy import select
+
+    from thinktank.accounts.roles import Role
+    from thinktank.cases.models import Case
+    from thinktank.cases.service import visible_case
+    from thinktank.cases.views import case_url
+    from thinktank.cases.vocabulary import CaseState
+    from thinktank.errors import InvalidTransition, LoginRequired, NotAllowed
+    from thinktank.extensions import db
+    from thinktank.permissions import has_role
+
+    def why_not_post(user, case) -> DomainError | None:
+        if not user.is_authenticated:
+            return LoginRequired()
+        if not has_role(user, Role.MEMBER):
+            return NotAllowed(_("Only members of the think tank can take part in the discussion."))
+        if case.state not in (CaseState.OPEN, CaseState.VOTING):
+            return InvalidTransition(
+                _("Comments can be written while the case is open for discussion or voting.")
+            )
+        return None
+
+    def describe_many(ids: list[int]) -> dict[int, tuple[str, str]]:
+        cases = db.session.scalars(select(Case).where(Case.id.in_(ids)))
+        return {case.id: (case.title, case_url(case)) for case in cases}
+
+    return Subject(
+        kind="case",
+        load_visible=visible_case,
+        why_not_post=why_not_post,
+        url=case_url,
+        title=lambda case: case.title,
+        describe_many=describe_many,
+    )
+
+
+register(_case_subject())

@@ -1,0 +1,222 @@
+"""Discussion pages: post and reply (plain form posts), edit, history, delete, remove, flag,
+the moderation queue, and the case page's discussion section."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from thinktank.cases import sections
+from thinktank.discussion import policies, service  # noqa: F401 (policies registers rules)
+from thinktank.discussion.forms import CommentForm, FlagForm, RemoveForm
+from thinktank.errors import ValidationFailed
+from thinktank.extensions import db
+from thinktank.pagination import paginate
+from thinktank.permissions import permission_required, require
+
+bp = Blueprint("discussion", __name__)
+
+
+@sections.register(50, "discussion/_section.html")
+def case_discussion(case, user) -> dict:
+    newest_first = request.args.get("order") == "newest"
+    discussion = service.view(user, "case", case, newest_first)
+    form = CommentForm(formdata=None).with_positions(discussion.positions)
+    return {"discussion": discussion, "form": form}
+
+
+def _attach(form, error: ValidationFailed) -> None:
+    field = getattr(form, error.field or "", None)
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.post("/discussions/<kind>/<int:subject_id>/comments")
+def post(kind: str, subject_id: int):
+    described = service.subjects.get(kind)
+    subject = described.load_visible(current_user, subject_id)
+    form = CommentForm().with_positions(dict(described.positions(subject)))
+    if form.validate():
+        stance, position_id = form.stance_and_position()
+        try:
+            _comment, link = service.post(
+                current_user,
+                kind,
+                subject_id,
+                form.body.data,
+                stance=stance,
+                position_id=position_id,
+            )
+        except ValidationFailed as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            flash(_("Your comment has been posted."), "success")
+            return redirect(link)
+    # Show what went wrong on a page of its own, with the text kept.
+    return render_template(
+        "discussion/write.html",
+        form=form,
+        action=request.path,
+        parent=None,
+        back=described.url(subject),
+        title=_("Write a comment"),
+        submit=_("Post comment"),
+    ), 400
+
+
+@bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
+def reply(comment_id: int):
+    parent, described, subject = service.comment_in_context(current_user, comment_id)
+    refusal = described.why_not_post(current_user, subject)
+    if refusal:
+        raise refusal
+    form = CommentForm().with_positions(dict(described.positions(subject)))
+    if request.method == "GET" and request.args.get("quote"):
+        form.body.data = service.quote(parent)
+    if form.validate_on_submit():
+        stance, position_id = form.stance_and_position()
+        try:
+            _comment, link = service.post(
+                current_user,
+                described.kind,
+                subject.id,
+                form.body.data,
+                parent_id=parent.id,
+                stance=stance,
+                position_id=position_id,
+            )
+        except ValidationFailed as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            flash(_("Your reply has been posted."), "success")
+            return redirect(link)
+    return render_template(
+        "discussion/write.html",
+        form=form,
+        action=request.path,
+        parent=parent,
+        back=service.permalink(described, subject, parent),
+        title=_("Reply"),
+        submit=_("Post reply"),
+    )
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+def edit(comment_id: int):
+    comment, described, subject = service.comment_in_context(current_user, comment_id)
+    require("edit_comment", comment)
+    form = CommentForm(obj=comment if request.method == "GET" else None)
+    del form.argument  # an argument's position is chosen when posting
+    if form.validate_on_submit():
+        try:
+            _comment, link = service.edit(current_user, comment.id, form.body.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            flash(
+                _("Your comment has been saved. The earlier text is kept in its history."),
+                "success",
+            )
+            return redirect(link)
+    return render_template(
+        "discussion/write.html",
+        form=form,
+        action=request.path,
+        parent=None,
+        back=service.permalink(described, subject, comment),
+        title=_("Edit your comment"),
+        submit=_("Save"),
+    )
+
+
+@bp.get("/comments/<int:comment_id>")
+def show(comment_id: int):
+    """The permanent address of a comment: its place in the thread."""
+    comment, described, subject = service.comment_in_context(current_user, comment_id)
+    return redirect(service.permalink(described, subject, comment))
+
+
+@bp.get("/comments/<int:comment_id>/history")
+def history(comment_id: int):
+    comment, link, earlier = service.revisions(current_user, comment_id)
+    return render_template("discussion/history.html", comment=comment, back=link, earlier=earlier)
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
+def delete(comment_id: int):
+    comment, described, subject = service.comment_in_context(current_user, comment_id)
+    require("delete_comment", comment)
+    if request.method == "POST":
+        link = service.delete_own(current_user, comment.id)
+        flash(_("Your comment has been deleted. Its place in the thread is kept."), "success")
+        return redirect(link)
+    return render_template(
+        "discussion/delete.html",
+        comment=comment,
+        back=service.permalink(described, subject, comment),
+    )
+
+
+@bp.route("/comments/<int:comment_id>/remove", methods=["GET", "POST"])
+def remove(comment_id: int):
+    comment, described, subject = service.comment_in_context(current_user, comment_id)
+    require("remove_comment", comment)
+    form = RemoveForm()
+    if form.validate_on_submit():
+        link = service.remove(current_user, comment.id, form.reason.data)
+        flash(_("The comment has been removed."), "success")
+        return redirect(url_for(".queue") if request.form.get("next") == "queue" else link)
+    return render_template(
+        "discussion/remove.html",
+        comment=comment,
+        form=form,
+        back=service.permalink(described, subject, comment),
+    )
+
+
+@bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
+def flag(comment_id: int):
+    comment, described, subject = service.comment_in_context(current_user, comment_id)
+    require("flag_comment", comment)
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            link = service.flag(current_user, comment.id, form.reason.data, form.note.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            flash(_("Thank you. The secretariat will look at the comment."), "success")
+            return redirect(link)
+    return render_template(
+        "discussion/flag.html",
+        comment=comment,
+        form=form,
+        back=service.permalink(described, subject, comment),
+    )
+
+
+@bp.get("/moderation/")
+@permission_required("moderate")
+def queue():
+    page = paginate(service.flagged_comments())
+    return render_template(
+        "discussion/queue.html",
+        page=page,
+        items=service.queue_items(page.items),
+        remove_form=RemoveForm(formdata=None),
+    )
+
+
+@bp.post("/moderation/comments/<int:comment_id>/dismiss")
+@permission_required("moderate")
+def dismiss(comment_id: int):
+    service.dismiss_flags(current_user, comment_id)
+    flash(_("The flags were dismissed; the comment stays."), "success")
+    return redirect(url_for(".queue"))

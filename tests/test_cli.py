@@ -75,3 +75,22 @@ def test_seed_demo_refuses_in_production(make_app, env):
     assert result.exit_code != 0 and "production" in result.output
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(User)) == 0
+
+
+def test_rerender_markdown_updates_stale_html(app, make_case, make_comment, member):
+    from thinktank.cases.models import Case
+    from thinktank.discussion.models import Comment
+
+    case = make_case(state="open", dilemma="**fed**")
+    comment = make_comment(case, member, "*kursiv*")
+    with app.app_context():
+        db.session.get(Case, case.id).dilemma_html = "<p>gammel</p>"
+        db.session.get(Case, case.id).markup_version = 0
+        db.session.get(Comment, comment.id).body_html = "<p>gammel</p>"
+        db.session.get(Comment, comment.id).markup_version = 0
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["rerender-markdown"])
+    assert "1 cases and 1 comments re-rendered." in result.output
+    with app.app_context():
+        assert db.session.get(Case, case.id).dilemma_html == "<p><strong>fed</strong></p>"
+        assert db.session.get(Comment, comment.id).body_html == "<p><em>kursiv</em></p>"

@@ -63,8 +63,9 @@ def seed_demo() -> None:
 def rerender_markdown() -> None:
     """Render stored Markdown again after the sanitiser's rules changed (MARKUP_VERSION)."""
     from thinktank.cases.service import rerender_markdown as rerender_cases
+    from thinktank.discussion.service import rerender_markdown as rerender_comments
 
-    click.echo(f"{rerender_cases()} cases re-rendered.")
+    click.echo(f"{rerender_cases()} cases and {rerender_comments()} comments re-rendered.")
 
 
 def init_app(app: Flask) -> None:

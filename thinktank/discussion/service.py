@@ -405,3 +405,14 @@ def queue_items(comments: list[Comment]) -> list[QueueItem]:
     for item in flags:
         items[item.comment_id].flags.append(item)
     return [items[comment_id] for comment_id in ids if comment_id in items]
+
+
+def rerender_markdown() -> int:
+    """Re-render comments stored by an older sanitiser version; returns how many."""
+    stale = db.session.scalars(
+        select(Comment).where(Comment.markup_version != MARKUP_VERSION)
+    ).all()
+    for comment in stale:
+        _cook(comment)
+    db.session.commit()
+    return len(stale)

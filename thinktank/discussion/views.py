@@ -12,6 +12,7 @@ from thinktank.discussion import policies, service  # noqa: F401 (policies regis
 from thinktank.discussion.forms import CommentForm, FlagForm, RemoveForm
 from thinktank.errors import ValidationFailed
 from thinktank.extensions import db
+from thinktank.forms import attach_error
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required, require
 
@@ -24,14 +25,6 @@ def case_discussion(case, user) -> dict:
     discussion = service.view(user, "case", case, newest_first)
     form = CommentForm(formdata=None).with_positions(discussion.positions)
     return {"discussion": discussion, "form": form}
-
-
-def _attach(form, error: ValidationFailed) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 @bp.post("/discussions/<kind>/<int:subject_id>/comments")
@@ -52,7 +45,7 @@ def post(kind: str, subject_id: int):
             )
         except ValidationFailed as error:
             db.session.rollback()
-            _attach(form, error)
+            attach_error(form, error)
         else:
             flash(_("Your comment has been posted."), "success")
             return redirect(link)
@@ -91,7 +84,7 @@ def reply(comment_id: int):
             )
         except ValidationFailed as error:
             db.session.rollback()
-            _attach(form, error)
+            attach_error(form, error)
         else:
             flash(_("Your reply has been posted."), "success")
             return redirect(link)
@@ -117,7 +110,7 @@ def edit(comment_id: int):
             _comment, link = service.edit(current_user, comment.id, form.body.data)
         except ValidationFailed as error:
             db.session.rollback()
-            _attach(form, error)
+            attach_error(form, error)
         else:
             flash(
                 _("Your comment has been saved. The earlier text is kept in its history."),
@@ -190,7 +183,7 @@ def flag(comment_id: int):
             link = service.flag(current_user, comment.id, form.reason.data, form.note.data)
         except ValidationFailed as error:
             db.session.rollback()
-            _attach(form, error)
+            attach_error(form, error)
         else:
             flash(_("Thank you. The secretariat will look at the comment."), "success")
             return redirect(link)

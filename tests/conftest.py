@@ -356,3 +356,34 @@ def make_comment(app):
         return comment
 
     return make
+
+
+@pytest.fixture
+def make_recommendation(app, secretariat, make_case):
+    """A recommendation for a new closed case, taken to ``status`` through the service."""
+    from thinktank.recommendations import service
+    from thinktank.recommendations.models import Recommendation
+
+    def make(status="draft", title="Brug kun rådgivende modeller", case=None, **fields):
+        case = case or make_case(state="closed", visibility="public")
+        with app.test_request_context("/"):
+            staff = db.session.get(User, secretariat.id)
+            data = service.DraftInput(
+                title=title,
+                summary=fields.get("summary", "Kommunerne bør kun bruge modeller, der rådgiver."),
+                body=fields.get("body", "## Anbefaling\n\nBrug **kun** rådgivende modeller."),
+                review_by=fields.get("review_by"),
+                citations=fields.get("citations", []),
+            )
+            recommendation = service.create(staff, case.id, data)
+            if status in ("review", "published", "withdrawn"):
+                service.send_to_review(staff, recommendation)
+            if status in ("published", "withdrawn"):
+                service.publish(staff, recommendation)
+            if status == "withdrawn":
+                service.withdraw(staff, recommendation, "Forældet")
+            recommendation = db.session.get(Recommendation, recommendation.id)
+            db.session.expunge(recommendation)
+        return recommendation
+
+    return make

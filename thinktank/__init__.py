@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from thinktank.discussion.views import bp as discussion_bp
     from thinktank.notifications.views import bp as notifications_bp
     from thinktank.public.views import bp as public_bp
+    from thinktank.recommendations.views import bp as recommendations_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
@@ -90,3 +91,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(discussion_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(recommendations_bp)

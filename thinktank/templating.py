@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -36,6 +37,11 @@ def cooked(html: str | None) -> Markup:
     return Markup(html or "")  # noqa: S704
 
 
+def local_today() -> date:
+    """Today's date in Copenhagen (for 'due for review' and similar)."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
 def page_url(number: int) -> str:
     """The current address with ``page`` set to ``number``, keeping every other query argument."""
     args = request.args.to_dict(flat=False)
@@ -47,6 +53,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(datetime=datetime_text, date=date_text, iso=iso, cooked=cooked)
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["local_today"] = local_today
     # A global (not a context variable), so imported macros can check permissions too.
     app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
     app.jinja_env.trim_blocks = True

@@ -29,8 +29,11 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def index():
     from thinktank.cases.service import under_discussion
+    from thinktank.recommendations.portal import latest
 
-    return render_template("public/index.html", cases=under_discussion(current_user))
+    return render_template(
+        "public/index.html", cases=under_discussion(current_user), recommendations=latest(3)
+    )
 
 
 @bp.get("/log")

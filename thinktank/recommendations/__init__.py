@@ -1,0 +1,1 @@
+"""Recommendations: drafting, member review, minority opinions, versions, the guidance portal."""

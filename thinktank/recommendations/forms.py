@@ -1,0 +1,128 @@
+"""Forms for drafting, reviewing, publishing and adopting recommendations."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from thinktank.cases.forms import MultiCheckboxField
+from thinktank.forms import Form, choices, max_length, required, strip
+from thinktank.recommendations.models import Response
+from thinktank.recommendations.municipalities import sorted_choices
+from thinktank.recommendations.service import DraftInput
+
+
+class DraftForm(Form):
+    title = StringField(
+        _l("Title"),
+        filters=[strip],
+        validators=[required(), max_length(200)],
+        description=_l("What the recommendation says, in a few words."),
+    )
+    summary = TextAreaField(
+        _l("Summary"),
+        filters=[strip],
+        validators=[required(), max_length(600)],
+        description=_l(
+            "What a busy municipal director reads: the recommendation in two or three sentences."
+        ),
+    )
+    body = TextAreaField(
+        _l("The recommendation"),
+        filters=[strip],
+        validators=[required(), max_length(30_000)],
+        description=_l("Markdown can be used: headings, lists, links and tables."),
+    )
+    review_by = DateField(
+        _l("Review by"),
+        validators=[Optional()],
+        description=_l(
+            "Guidance on technology goes stale: when should the think tank look at it again?"
+        ),
+    )
+    citations = MultiCheckboxField(
+        _l("Arguments the recommendation rests on"),
+        coerce=int,
+        validators=[Optional()],
+        validate_choice=False,  # the service checks they belong to the case
+        description=_l("Chosen comments are shown as quotes that link back to the discussion."),
+    )
+
+    def with_comments(self, comments) -> DraftForm:
+        self.citations.choices = choices(
+            (c.id, f"{c.author.display_name if c.author else '?'}: {c.body[:140]}")
+            for c in comments
+        )
+        return self
+
+    def to_input(self) -> DraftInput:
+        return DraftInput(
+            title=self.title.data,
+            summary=self.summary.data,
+            body=self.body.data,
+            review_by=self.review_by.data,
+            citations=list(self.citations.data or []),
+        )
+
+
+class RespondForm(Form):
+    response = RadioField(
+        _l("Your answer"),
+        choices=choices(Response.choices()),
+        validators=[required(_l("Choose consent or objection."))],
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        filters=[strip],
+        validators=[Optional(), max_length(5000)],
+        description=_l("Required when you object."),
+    )
+
+
+class OpinionForm(Form):
+    body = TextAreaField(
+        _l("Your minority opinion"),
+        filters=[strip],
+        validators=[required(_l("Write the minority opinion.")), max_length(10_000)],
+        description=_l(
+            "Published with the recommendation and signed with your name. Markdown can be used."
+        ),
+    )
+
+
+class PublishForm(Form):
+    change_note = TextAreaField(
+        _l("What changed in this version?"),
+        filters=[strip],
+        validators=[Optional(), max_length(2000)],
+        description=_l("Required from version 2 on; shown with the version."),
+    )
+
+
+class WithdrawForm(Form):
+    reason = TextAreaField(
+        _l("Why is the recommendation withdrawn?"),
+        filters=[strip],
+        validators=[required(_l("Say why the recommendation is withdrawn.")), max_length(2000)],
+        description=_l("Shown prominently on the recommendation; its text stays readable."),
+    )
+
+
+class SupersedeForm(Form):
+    by = SelectField(
+        _l("Superseded by"), coerce=int, validators=[required()], validate_choice=False
+    )
+
+
+class AdoptForm(Form):
+    municipality = SelectField(
+        _l("Municipality"),
+        choices=choices([("", _l("Choose a municipality"))] + sorted_choices()),
+        validators=[required(_l("Choose a municipality from the list."))],
+    )
+    note = TextAreaField(
+        _l("How do you use it? (optional)"),
+        filters=[strip],
+        validators=[Optional(), max_length(1000)],
+    )

@@ -1,0 +1,203 @@
+"""Recommendations with their working copy, published versions, review, minority opinions,
+citations and adoptions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from thinktank.accounts.models import User
+from thinktank.cases.models import Case
+from thinktank.cases.vocabulary import AlgorithmRole, Domain, TechnologyKind
+from thinktank.extensions import db
+from thinktank.models import LabelledEnum, UTCDateTime, enum_column, set_labels, utcnow
+
+
+class Status(LabelledEnum):
+    DRAFT = "draft"
+    REVIEW = "review"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+set_labels(
+    Status,
+    {
+        Status.DRAFT: _l("Draft"),
+        Status.REVIEW: _l("In member review"),
+        Status.PUBLISHED: _l("Published"),
+        Status.WITHDRAWN: _l("Withdrawn"),
+    },
+)
+
+
+class Response(LabelledEnum):
+    CONSENT = "consent"
+    OBJECTION = "objection"
+
+
+set_labels(Response, {Response.CONSENT: _l("Consent"), Response.OBJECTION: _l("Objection")})
+
+
+class Recommendation(db.Model):
+    """The working copy the secretariat edits; what readers see are its published versions."""
+
+    __tablename__ = "recommendations"
+    __table_args__ = (Index("ix_recommendations_status_published", "status", "last_published_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"), index=True)
+    status: Mapped[Status] = mapped_column(
+        enum_column(Status, "recommendation_status"), default=Status.DRAFT
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(600))
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    markup_version: Mapped[int] = mapped_column(default=0)
+    domain: Mapped[Domain] = mapped_column(enum_column(Domain, "recommendation_domain"))
+    technology: Mapped[TechnologyKind] = mapped_column(
+        enum_column(TechnologyKind, "recommendation_technology")
+    )
+    algorithm_role: Mapped[AlgorithmRole] = mapped_column(
+        enum_column(AlgorithmRole, "recommendation_algorithm_role")
+    )
+    review_by: Mapped[date | None]  # guidance on technology goes stale: when to look again
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    review_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    current_version: Mapped[int] = mapped_column(default=0)  # 0: never published
+    first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawal_reason: Mapped[str] = mapped_column(String(2000), default="")
+    superseded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="SET NULL")
+    )
+
+    case: Mapped[Case] = relationship(lazy="raise")
+    author: Mapped[User | None] = relationship(lazy="raise")
+    superseded_by: Mapped[Recommendation | None] = relationship(
+        remote_side=[id], foreign_keys=[superseded_by_id], lazy="raise"
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.current_version > 0
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status in (Status.DRAFT, Status.REVIEW)
+
+
+class RecommendationVersion(db.Model):
+    """A published version, frozen: its text, citations and minority opinions as published."""
+
+    __tablename__ = "recommendation_versions"
+    __table_args__ = (UniqueConstraint("recommendation_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(600))
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    change_note: Mapped[str] = mapped_column(String(2000), default="")
+    # [{"author", "affiliation", "body_html", "signers": [{"name", "affiliation"}]}]
+    minority_opinions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # [{"comment_id", "author", "affiliation", "quote_html"}]
+    citations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    recommendation: Mapped[Recommendation] = relationship(lazy="raise")
+
+
+class Citation(db.Model):
+    """A comment whose argument the working copy rests on."""
+
+    __tablename__ = "recommendation_citations"
+    __table_args__ = (UniqueConstraint("recommendation_id", "comment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+
+
+class ReviewResponse(db.Model):
+    """A member's consent or objection to the draft under review (one per member and round)."""
+
+    __tablename__ = "review_responses"
+    __table_args__ = (UniqueConstraint("recommendation_id", "round", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    round: Mapped[int]  # the version the review leads to
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    response: Mapped[Response] = mapped_column(enum_column(Response, "review_response"))
+    reason: Mapped[str] = mapped_column(String(5000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    member: Mapped[User | None] = relationship(lazy="raise")
+
+
+class MinorityOpinion(db.Model):
+    """A signed dissent, published with the recommendation; others may co-sign."""
+
+    __tablename__ = "minority_opinions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    markup_version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship(lazy="raise")
+    signatures: Mapped[list[Cosignature]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="Cosignature.created_at"
+    )
+
+
+class Cosignature(db.Model):
+    __tablename__ = "cosignatures"
+    __table_args__ = (UniqueConstraint("opinion_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opinion_id: Mapped[int] = mapped_column(ForeignKey("minority_opinions.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    member: Mapped[User] = relationship(lazy="raise")
+
+
+class Adoption(db.Model):
+    """A municipality uses the recommendation (recorded by one of its registered readers)."""
+
+    __tablename__ = "adoptions"
+    __table_args__ = (UniqueConstraint("recommendation_id", "municipality"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    municipality: Mapped[str] = mapped_column(String(3))  # official municipality code
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,41 @@
+"""Who may draft, review, publish, read and adopt recommendations."""
+
+from __future__ import annotations
+
+from thinktank.accounts.roles import Role
+from thinktank.permissions import has_role, rule
+from thinktank.recommendations.models import Recommendation, Status
+
+
+@rule("view_recommendation")
+def can_view(user, recommendation: Recommendation) -> bool:
+    """Published versions are for everyone; drafts for members and the secretariat."""
+    return recommendation.is_published or has_role(user, Role.MEMBER)
+
+
+@rule("view_recommendation_draft")
+def can_view_draft(user, _recommendation=None) -> bool:
+    return has_role(user, Role.MEMBER)
+
+
+@rule("write_recommendation")
+def can_write(user, recommendation: Recommendation | None = None) -> bool:
+    """Draft and revise (the secretariat), not once withdrawn."""
+    if not has_role(user, Role.SECRETARIAT):
+        return False
+    return recommendation is None or recommendation.status != Status.WITHDRAWN
+
+
+@rule("review_recommendation")
+def can_review(user, recommendation: Recommendation) -> bool:
+    """Consent, object, write or co-sign a minority opinion while the draft is in review."""
+    return has_role(user, Role.MEMBER) and recommendation.status == Status.REVIEW
+
+
+@rule("adopt_recommendation")
+def can_adopt(user, recommendation: Recommendation) -> bool:
+    return (
+        has_role(user, Role.READER)
+        and recommendation.is_published
+        and recommendation.status != Status.WITHDRAWN
+    )

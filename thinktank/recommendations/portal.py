@@ -1,0 +1,156 @@
+"""Reading published recommendations: the portal list, one version, the feed, the diff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from thinktank.cases.vocabulary import AlgorithmRole, Domain, TechnologyKind
+from thinktank.diff import diff_html
+from thinktank.errors import NotFound
+from thinktank.extensions import db
+from thinktank.recommendations.models import Adoption, Recommendation, RecommendationVersion
+from thinktank.recommendations.municipalities import MUNICIPALITIES
+
+FILTERS = {"domain": Domain, "technology": TechnologyKind, "role": AlgorithmRole}
+_COLUMNS = {
+    "domain": Recommendation.domain,
+    "technology": Recommendation.technology,
+    "role": Recommendation.algorithm_role,
+}
+
+
+def read_filters(args) -> dict[str, Any]:
+    """Filter values from the query string; values not on the lists are ignored."""
+    return {
+        name: vocabulary(args[name])
+        for name, vocabulary in FILTERS.items()
+        if args.get(name) in vocabulary._value2member_map_
+    }
+
+
+def _latest_versions() -> Select:
+    return (
+        select(RecommendationVersion)
+        .join(
+            Recommendation,
+            and_(
+                Recommendation.id == RecommendationVersion.recommendation_id,
+                Recommendation.current_version == RecommendationVersion.number,
+            ),
+        )
+        .options(contains_eager(RecommendationVersion.recommendation))
+    )
+
+
+def portal(filters: dict[str, Any]) -> Select:
+    """The latest published version of each recommendation, newest first (to paginate)."""
+    statement = _latest_versions()
+    for name, value in filters.items():
+        statement = statement.where(_COLUMNS[name] == value)
+    return statement.order_by(RecommendationVersion.published_at.desc(), Recommendation.id.desc())
+
+
+def latest(limit: int) -> list[RecommendationVersion]:
+    return list(db.session.scalars(portal({}).limit(limit)))
+
+
+def version(recommendation_id: int, number: int | None) -> RecommendationVersion:
+    """Version ``number`` (None: the latest) of a published recommendation, with its working row."""
+    statement = (
+        select(RecommendationVersion)
+        .where(RecommendationVersion.recommendation_id == recommendation_id)
+        .options(
+            joinedload(RecommendationVersion.recommendation).joinedload(Recommendation.case),
+            joinedload(RecommendationVersion.recommendation).joinedload(
+                Recommendation.superseded_by
+            ),
+        )
+    )
+    if number is None:
+        statement = statement.order_by(RecommendationVersion.number.desc()).limit(1)
+    else:
+        statement = statement.where(RecommendationVersion.number == number)
+    found = db.session.scalar(statement)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def versions(recommendation_id: int) -> list[RecommendationVersion]:
+    return list(
+        db.session.scalars(
+            select(RecommendationVersion)
+            .where(RecommendationVersion.recommendation_id == recommendation_id)
+            .order_by(RecommendationVersion.number.desc())
+        )
+    )
+
+
+def supersedes(recommendation_id: int) -> list[Recommendation]:
+    """The published recommendations this one replaced."""
+    return list(
+        db.session.scalars(
+            select(Recommendation).where(
+                Recommendation.superseded_by_id == recommendation_id,
+                Recommendation.current_version > 0,
+            )
+        )
+    )
+
+
+def adoptions(recommendation_id: int) -> list[tuple[str, Adoption]]:
+    """(municipality name, adoption), in alphabetical order."""
+    rows = db.session.scalars(
+        select(Adoption).where(Adoption.recommendation_id == recommendation_id)
+    )
+    return sorted(((MUNICIPALITIES[a.municipality], a) for a in rows), key=lambda pair: pair[0])
+
+
+def adoption_counts(recommendation_ids: list[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        select(Adoption.recommendation_id, func.count(Adoption.id))
+        .where(Adoption.recommendation_id.in_(recommendation_ids))
+        .group_by(Adoption.recommendation_id)
+    )
+    return dict(rows.all())
+
+
+def feed_entries(limit: int = 50) -> list[RecommendationVersion]:
+    """Every published version, newest first: the Atom feed has an entry per version."""
+    return list(
+        db.session.scalars(
+            select(RecommendationVersion)
+            .options(joinedload(RecommendationVersion.recommendation))
+            .order_by(RecommendationVersion.published_at.desc(), RecommendationVersion.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+@dataclass
+class VersionDiff:
+    older: RecommendationVersion
+    newer: RecommendationVersion
+    title: Any
+    summary: Any
+    body: Any
+
+
+def compare(recommendation_id: int, older: int, newer: int) -> VersionDiff:
+    if older == newer:
+        raise NotFound()
+    old, new = (
+        version(recommendation_id, min(older, newer)),
+        version(recommendation_id, max(older, newer)),
+    )
+    return VersionDiff(
+        old,
+        new,
+        diff_html(old.title, new.title),
+        diff_html(old.summary, new.summary),
+        diff_html(old.body, new.body),
+    )

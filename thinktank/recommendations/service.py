@@ -1,0 +1,454 @@
+"""Recommendation rules: draft from a closed case, member review, minority opinions,
+publishing versions, withdrawing, superseding, adoption."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from thinktank.audit.service import describe_action, record
+from thinktank.cases import lifecycle
+from thinktank.cases.models import Case
+from thinktank.cases.vocabulary import CaseState
+from thinktank.discussion.models import Comment, Discussion
+from thinktank.errors import InvalidTransition, LoginRequired, NotFound, ValidationFailed
+from thinktank.extensions import db
+from thinktank.markup import MARKUP_VERSION, render_markdown
+from thinktank.models import utcnow
+from thinktank.permissions import can, require
+from thinktank.recommendations.models import (
+    Adoption,
+    Citation,
+    Cosignature,
+    MinorityOpinion,
+    Recommendation,
+    RecommendationVersion,
+    Response,
+    ReviewResponse,
+    Status,
+)
+from thinktank.recommendations.municipalities import MUNICIPALITIES
+
+describe_action(
+    "recommendation_published",
+    _l("Version %(version)s of the recommendation “%(title)s” was published"),
+)
+describe_action("recommendation_withdrawn", _l("The recommendation “%(title)s” was withdrawn"))
+describe_action(
+    "recommendation_superseded", _l("The recommendation “%(title)s” was superseded by “%(by)s”")
+)
+describe_action(
+    "recommendation_review", _l("The draft recommendation “%(title)s” was sent to member review")
+)
+
+
+@dataclass
+class DraftInput:
+    title: str
+    summary: str
+    body: str
+    review_by: date | None
+    citations: list[int]
+
+
+def visible(user, recommendation_id: int, options=()) -> Recommendation:
+    recommendation = db.session.scalar(
+        select(Recommendation).where(Recommendation.id == recommendation_id).options(*options)
+    )
+    if recommendation is None:
+        raise NotFound()
+    if not can(user, "view_recommendation", recommendation):
+        if not user.is_authenticated:
+            raise LoginRequired()
+        raise NotFound()
+    return recommendation
+
+
+def citable_comments(case_id: int) -> list[Comment]:
+    """The case's comments that may be cited (not removed), oldest first."""
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .join(Discussion, Discussion.id == Comment.discussion_id)
+            .where(
+                Discussion.subject_type == "case",
+                Discussion.subject_id == case_id,
+                Comment.removed_at.is_(None),
+            )
+            .options(joinedload(Comment.author))
+            .order_by(Comment.created_at, Comment.id)
+        )
+    )
+
+
+def cited_ids(recommendation_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Citation.comment_id).where(Citation.recommendation_id == recommendation_id)
+        )
+    )
+
+
+def cited_comments(recommendation_id: int) -> list[Comment]:
+    """The working copy's citations that still stand (removed comments drop out)."""
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .join(Citation, Citation.comment_id == Comment.id)
+            .where(Citation.recommendation_id == recommendation_id, Comment.removed_at.is_(None))
+            .options(joinedload(Comment.author))
+            .order_by(Comment.created_at)
+        )
+    )
+
+
+def _set_citations(recommendation: Recommendation, comment_ids: list[int]) -> None:
+    allowed = {comment.id for comment in citable_comments(recommendation.case_id)}
+    if any(comment_id not in allowed for comment_id in comment_ids):
+        raise ValidationFailed(
+            _("Only comments from the case's discussion can be cited."), "citations"
+        )
+    db.session.execute(delete(Citation).where(Citation.recommendation_id == recommendation.id))
+    for comment_id in dict.fromkeys(comment_ids):
+        db.session.add(Citation(recommendation_id=recommendation.id, comment_id=comment_id))
+
+
+def _apply(recommendation: Recommendation, data: DraftInput) -> None:
+    recommendation.title = data.title
+    recommendation.summary = data.summary
+    recommendation.body = data.body
+    recommendation.body_html = str(render_markdown(data.body))
+    recommendation.markup_version = MARKUP_VERSION
+    recommendation.review_by = data.review_by
+    recommendation.updated_at = utcnow()
+
+
+def create(user, case_id: int, data: DraftInput) -> Recommendation:
+    """A new draft for a closed case, by the secretariat; domain and technology come from the case."""
+    require("write_recommendation", user=user)
+    case = db.session.get(Case, case_id)
+    if case is None:
+        raise NotFound()
+    if case.state != CaseState.CLOSED:
+        raise InvalidTransition(
+            _("A recommendation can be drafted when the case's voting is closed.")
+        )
+    recommendation = Recommendation(
+        case_id=case.id,
+        domain=case.domain,
+        technology=case.technology,
+        algorithm_role=case.algorithm_role,
+        author_id=user.id,
+    )
+    _apply(recommendation, data)
+    db.session.add(recommendation)
+    db.session.flush()
+    _set_citations(recommendation, data.citations)
+    db.session.commit()
+    return recommendation
+
+
+def update(user, recommendation: Recommendation, data: DraftInput) -> None:
+    """Revise the working copy (published versions stay as they were)."""
+    require("write_recommendation", recommendation, user=user)
+    _apply(recommendation, data)
+    _set_citations(recommendation, data.citations)
+    db.session.commit()
+
+
+def send_to_review(user, recommendation: Recommendation) -> None:
+    require("write_recommendation", recommendation, user=user)
+    if recommendation.status != Status.DRAFT:
+        raise InvalidTransition(_("Only a draft can be sent to review."))
+    recommendation.status = Status.REVIEW
+    recommendation.review_started_at = utcnow()
+    record("recommendation_review", actor=user, subject=recommendation, title=recommendation.title)
+    db.session.commit()
+
+
+# --- review ------------------------------------------------------------------------------
+
+
+def respond(user, recommendation: Recommendation, response: str, reason: str) -> ReviewResponse:
+    """A member's consent or objection; answering again replaces the earlier answer."""
+    require("review_recommendation", recommendation, user=user)
+    if response not in Response._value2member_map_:
+        raise ValidationFailed(_("Choose consent or objection."), "response")
+    reason = (reason or "").strip()
+    if response == Response.OBJECTION and not reason:
+        raise ValidationFailed(_("Say why you object."), "reason")
+    round_ = recommendation.current_version + 1
+    existing = db.session.scalar(
+        select(ReviewResponse).where(
+            ReviewResponse.recommendation_id == recommendation.id,
+            ReviewResponse.round == round_,
+            ReviewResponse.member_id == user.id,
+        )
+    )
+    answer = existing or ReviewResponse(
+        recommendation_id=recommendation.id, round=round_, member_id=user.id
+    )
+    answer.response = Response(response)
+    answer.reason = reason[:5000]
+    answer.created_at = utcnow()
+    db.session.add(answer)
+    try:
+        db.session.commit()
+    except IntegrityError:  # two submissions at once: the other one is the answer
+        db.session.rollback()
+        raise ValidationFailed(_("Your answer was already recorded; reload the page.")) from None
+    return answer
+
+
+def write_opinion(user, recommendation: Recommendation, body: str) -> MinorityOpinion:
+    """Write (or revise) one's own minority opinion."""
+    require("review_recommendation", recommendation, user=user)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed(_("Write the minority opinion."), "body")
+    if len(body) > 10_000:
+        raise ValidationFailed(_("At most %(max)d characters.", max=10_000), "body")
+    opinion = db.session.scalar(
+        select(MinorityOpinion).where(
+            MinorityOpinion.recommendation_id == recommendation.id,
+            MinorityOpinion.author_id == user.id,
+        )
+    )
+    if opinion is None:
+        opinion = MinorityOpinion(recommendation_id=recommendation.id, author_id=user.id)
+        db.session.add(opinion)
+    opinion.body = body
+    opinion.body_html = str(render_markdown(body))
+    opinion.markup_version = MARKUP_VERSION
+    opinion.updated_at = utcnow()
+    db.session.commit()
+    return opinion
+
+
+def opinion_recommendation_id(opinion_id: int) -> int:
+    found = db.session.scalar(
+        select(MinorityOpinion.recommendation_id).where(MinorityOpinion.id == opinion_id)
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def cosign(user, opinion_id: int) -> None:
+    opinion = db.session.get(MinorityOpinion, opinion_id)
+    if opinion is None:
+        raise NotFound()
+    recommendation = db.session.get(Recommendation, opinion.recommendation_id)
+    require("review_recommendation", recommendation, user=user)
+    if opinion.author_id == user.id:
+        raise ValidationFailed(_("You wrote this minority opinion."))
+    db.session.add(Cosignature(opinion_id=opinion.id, member_id=user.id))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ValidationFailed(_("You have already co-signed this minority opinion.")) from None
+
+
+@dataclass
+class ReviewStatus:
+    consents: list[ReviewResponse]
+    objections: list[ReviewResponse]
+    opinions: list[MinorityOpinion]
+    mine: ReviewResponse | None
+
+
+def review_status(user, recommendation: Recommendation) -> ReviewStatus:
+    """Consents, objections and minority opinions of the current round (three queries)."""
+    answers = db.session.scalars(
+        select(ReviewResponse)
+        .where(
+            ReviewResponse.recommendation_id == recommendation.id,
+            ReviewResponse.round == recommendation.current_version + 1,
+        )
+        .options(joinedload(ReviewResponse.member))
+        .order_by(ReviewResponse.created_at)
+    ).all()
+    return ReviewStatus(
+        consents=[a for a in answers if a.response == Response.CONSENT],
+        objections=[a for a in answers if a.response == Response.OBJECTION],
+        opinions=opinions(recommendation.id),
+        mine=next((a for a in answers if user.is_authenticated and a.member_id == user.id), None),
+    )
+
+
+def opinions(recommendation_id: int) -> list[MinorityOpinion]:
+    return list(
+        db.session.scalars(
+            select(MinorityOpinion)
+            .where(MinorityOpinion.recommendation_id == recommendation_id)
+            .options(
+                joinedload(MinorityOpinion.author),
+                selectinload(MinorityOpinion.signatures).joinedload(Cosignature.member),
+            )
+            .order_by(MinorityOpinion.created_at)
+        ).unique()
+    )
+
+
+# --- publishing --------------------------------------------------------------------------
+
+
+def _snapshot_opinions(recommendation_id: int) -> list[dict]:
+    return [
+        {
+            "author": opinion.author.display_name if opinion.author else "",
+            "affiliation": opinion.author.affiliation if opinion.author else "",
+            "author_id": opinion.author_id,
+            "body_html": opinion.body_html,
+            "signers": [
+                {
+                    "name": s.member.display_name,
+                    "affiliation": s.member.affiliation,
+                    "id": s.member_id,
+                }
+                for s in opinion.signatures
+            ],
+        }
+        for opinion in opinions(recommendation_id)
+    ]
+
+
+def _snapshot_citations(recommendation: Recommendation) -> list[dict]:
+    return [
+        {
+            "comment_id": comment.id,
+            "author": comment.author.display_name if comment.author else "",
+            "affiliation": comment.author.affiliation if comment.author else "",
+            "quote_html": comment.body_html,
+        }
+        for comment in cited_comments(recommendation.id)
+    ]
+
+
+def latest_version(recommendation_id: int) -> RecommendationVersion | None:
+    return db.session.scalar(
+        select(RecommendationVersion)
+        .where(RecommendationVersion.recommendation_id == recommendation_id)
+        .order_by(RecommendationVersion.number.desc())
+        .limit(1)
+    )
+
+
+def publish(user, recommendation: Recommendation, change_note: str = "") -> RecommendationVersion:
+    """Publish the working copy as the next version (a change note is required after v1)."""
+    require("write_recommendation", recommendation, user=user)
+    if recommendation.status == Status.DRAFT:
+        raise InvalidTransition(_("Send the draft to member review before publishing it."))
+    change_note = (change_note or "").strip()
+    number = recommendation.current_version + 1
+    opinions_now = _snapshot_opinions(recommendation.id)
+    citations_now = _snapshot_citations(recommendation)
+    if number > 1:
+        if not change_note:
+            raise ValidationFailed(_("Say what changed in this version."), "change_note")
+        previous = latest_version(recommendation.id)
+        unchanged = (previous.title, previous.summary, previous.body, previous.citations,
+                     previous.minority_opinions) == (recommendation.title, recommendation.summary,
+                     recommendation.body, citations_now, opinions_now)  # fmt: skip
+        if unchanged:
+            raise InvalidTransition(_("Nothing has changed since version %(n)d.", n=number - 1))
+    now = utcnow()
+    version = RecommendationVersion(
+        recommendation_id=recommendation.id,
+        number=number,
+        title=recommendation.title,
+        summary=recommendation.summary,
+        body=recommendation.body,
+        body_html=recommendation.body_html,
+        change_note=change_note[:2000],
+        minority_opinions=opinions_now,
+        citations=citations_now,
+        published_at=now,
+        published_by_id=user.id,
+    )
+    db.session.add(version)
+    recommendation.current_version = number
+    recommendation.status = Status.PUBLISHED
+    recommendation.first_published_at = recommendation.first_published_at or now
+    recommendation.last_published_at = now
+    record(
+        "recommendation_published",
+        actor=user,
+        public=True,
+        subject=recommendation,
+        title=recommendation.title,
+        version=number,
+    )
+    case = db.session.get(Case, recommendation.case_id)
+    if case.state == CaseState.CLOSED:
+        lifecycle.transition(user, case, "publish", manual=False)  # commits
+    else:
+        db.session.commit()
+    return version
+
+
+def withdraw(user, recommendation: Recommendation, reason: str) -> None:
+    require("write_recommendation", recommendation, user=user)
+    if recommendation.status != Status.PUBLISHED:
+        raise InvalidTransition(_("Only a published recommendation can be withdrawn."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Say why the recommendation is withdrawn."), "reason")
+    recommendation.status = Status.WITHDRAWN
+    recommendation.withdrawn_at = utcnow()
+    recommendation.withdrawal_reason = reason[:2000]
+    record("recommendation_withdrawn", actor=user, public=True, subject=recommendation,
+           title=recommendation.title)  # fmt: skip
+    db.session.commit()
+
+
+def supersede(user, recommendation: Recommendation, by_id: int | None) -> None:
+    """Mark ``recommendation`` as superseded by another published recommendation."""
+    require("write_recommendation", recommendation, user=user)
+    successor = db.session.get(Recommendation, by_id) if by_id else None
+    if successor is None or not successor.is_published or successor.id == recommendation.id:
+        raise ValidationFailed(_("Choose another published recommendation."), "by")
+    if not recommendation.is_published:
+        raise InvalidTransition(_("Only a published recommendation can be superseded."))
+    recommendation.superseded_by_id = successor.id
+    record("recommendation_superseded", actor=user, public=True, subject=recommendation,
+           title=recommendation.title, by=successor.title)  # fmt: skip
+    db.session.commit()
+
+
+# --- adoption ----------------------------------------------------------------------------
+
+
+def adopt(user, recommendation: Recommendation, municipality: str, note: str = "") -> Adoption:
+    """Record that a municipality uses the recommendation (once per municipality)."""
+    require("adopt_recommendation", recommendation, user=user)
+    if municipality not in MUNICIPALITIES:
+        raise ValidationFailed(_("Choose a municipality from the list."), "municipality")
+    taken = _("%(name)s is already recorded as using this recommendation.",
+              name=MUNICIPALITIES[municipality])  # fmt: skip
+    if db.session.scalar(
+        select(Adoption.id).where(
+            Adoption.recommendation_id == recommendation.id, Adoption.municipality == municipality
+        )
+    ):
+        raise ValidationFailed(taken, "municipality")
+    adoption = Adoption(
+        recommendation_id=recommendation.id,
+        municipality=municipality,
+        user_id=user.id,
+        note=(note or "").strip()[:1000],
+    )
+    db.session.add(adoption)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ValidationFailed(taken, "municipality") from None
+    return adoption

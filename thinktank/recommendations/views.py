@@ -1,0 +1,327 @@
+"""The guidance portal and the secretariat's and members' work on recommendations."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from thinktank.cases.models import Case
+from thinktank.cases.service import visible_case
+from thinktank.discussion import service as discussion
+from thinktank.discussion.forms import CommentForm
+from thinktank.errors import ValidationFailed
+from thinktank.extensions import db
+from thinktank.forms import attach_error
+from thinktank.models import utcnow
+from thinktank.pagination import paginate
+from thinktank.permissions import permission_required, require
+from thinktank.recommendations import policies, portal, service, subject  # noqa: F401 (registries)
+from thinktank.recommendations.forms import (
+    AdoptForm,
+    DraftForm,
+    OpinionForm,
+    PublishForm,
+    RespondForm,
+    SupersedeForm,
+    WithdrawForm,
+)
+from thinktank.recommendations.models import Recommendation, Status
+from thinktank.text import slugify
+
+bp = Blueprint("recommendations", __name__)
+
+
+@bp.app_template_global("recommendation_url")
+def recommendation_url(recommendation, number: int | None = None, **kwargs) -> str:
+    if number is not None:
+        return url_for(
+            "recommendations.show_version",
+            recommendation_id=recommendation.id,
+            number=number,
+            **kwargs,
+        )
+    return url_for(
+        "recommendations.show",
+        recommendation_id=recommendation.id,
+        slug=slugify(recommendation.title),
+        **kwargs,
+    )
+
+
+# --- the portal --------------------------------------------------------------------------
+
+
+@bp.get("/recommendations/")
+def index():
+    filters = portal.read_filters(request.args)
+    page = paginate(portal.portal(filters))
+    return render_template(
+        "recommendations/index.html",
+        page=page,
+        filters=filters,
+        vocabularies=portal.FILTERS,
+        adoption_counts=portal.adoption_counts([v.recommendation_id for v in page.items]),
+    )
+
+
+@bp.get("/recommendations/<int:recommendation_id>")
+@bp.get("/recommendations/<int:recommendation_id>-<slug>")
+def show(recommendation_id: int, slug: str | None = None):
+    recommendation = service.visible(current_user, recommendation_id)
+    if not recommendation.is_published:
+        return redirect(url_for(".draft", recommendation_id=recommendation.id))
+    return _render_version(recommendation_id, None)
+
+
+@bp.get("/recommendations/<int:recommendation_id>/v<int:number>")
+def show_version(recommendation_id: int, number: int):
+    service.visible(current_user, recommendation_id)
+    return _render_version(recommendation_id, number)
+
+
+def _render_version(recommendation_id: int, number: int | None):
+    shown = portal.version(recommendation_id, number)
+    if not shown.recommendation.is_published:
+        return redirect(url_for(".draft", recommendation_id=recommendation_id))
+    recommendation = shown.recommendation
+    return render_template(
+        "recommendations/show.html",
+        version=shown,
+        recommendation=recommendation,
+        case=recommendation.case,
+        case_public=recommendation.case.is_public,
+        versions=portal.versions(recommendation.id),
+        supersedes=portal.supersedes(recommendation.id),
+        adoptions=portal.adoptions(recommendation.id),
+        adopt_form=AdoptForm(formdata=None),
+        is_latest=number is None or number == recommendation.current_version,
+    )
+
+
+@bp.get("/recommendations/<int:recommendation_id>/diff")
+def diff(recommendation_id: int):
+    recommendation = service.visible(current_user, recommendation_id)
+    newer = request.args.get("to", recommendation.current_version, type=int)
+    older = request.args.get("from", newer - 1, type=int)
+    return render_template(
+        "recommendations/diff.html",
+        recommendation=recommendation,
+        change=portal.compare(recommendation.id, older, newer),
+    )
+
+
+@bp.post("/recommendations/<int:recommendation_id>/adopt")
+def adopt(recommendation_id: int):
+    recommendation = service.visible(current_user, recommendation_id)
+    require("adopt_recommendation", recommendation)
+    form = AdoptForm()
+    if form.validate():
+        try:
+            service.adopt(current_user, recommendation, form.municipality.data, form.note.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(
+                _("Thank you. Your municipality is now shown as using the recommendation."),
+                "success",
+            )
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    return redirect(recommendation_url(recommendation) + "#adoptions")
+
+
+@bp.get("/feeds/recommendations.atom")
+def feed():
+    entries = portal.feed_entries()
+    body = render_template("recommendations/feed.xml", entries=entries, now=utcnow())
+    return Response(body, mimetype="application/atom+xml")
+
+
+# --- drafting and review -----------------------------------------------------------------
+
+
+@bp.get("/recommendations/drafts")
+@permission_required("view_recommendation_draft")
+def drafts():
+    statement = (
+        select(Recommendation)
+        .where(Recommendation.status.in_([Status.DRAFT, Status.REVIEW]))
+        .order_by(Recommendation.updated_at.desc())
+    )
+    return render_template("recommendations/drafts.html", page=paginate(statement))
+
+
+@bp.route("/cases/<int:case_id>/recommendation", methods=["GET", "POST"])
+@permission_required("write_recommendation")
+def new(case_id: int):
+    case = visible_case(current_user, case_id)
+    form = DraftForm().with_comments(service.citable_comments(case.id))
+    if form.validate_on_submit():
+        try:
+            recommendation = service.create(current_user, case.id, form.to_input())
+        except ValidationFailed as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(_("The draft recommendation has been saved."), "success")
+            return redirect(url_for(".draft", recommendation_id=recommendation.id))
+    return render_template("recommendations/form.html", form=form, case=case, recommendation=None)
+
+
+@bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
+def edit(recommendation_id: int):
+    recommendation = service.visible(current_user, recommendation_id)
+    require("write_recommendation", recommendation)
+    comments = service.citable_comments(recommendation.case_id)
+    if request.method == "GET":
+        form = DraftForm(obj=recommendation).with_comments(comments)
+        form.citations.data = service.cited_ids(recommendation.id)
+    else:
+        form = DraftForm().with_comments(comments)
+    if form.validate_on_submit():
+        try:
+            service.update(current_user, recommendation, form.to_input())
+        except ValidationFailed as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(_("The working copy has been saved."), "success")
+            return redirect(url_for(".draft", recommendation_id=recommendation.id))
+    return render_template(
+        "recommendations/form.html",
+        form=form,
+        case=db.session.get(Case, recommendation.case_id),
+        recommendation=recommendation,
+    )
+
+
+@bp.get("/recommendations/<int:recommendation_id>/draft")
+@permission_required("view_recommendation_draft")
+def draft(recommendation_id: int):
+    recommendation = service.visible(current_user, recommendation_id)
+    thread = discussion.view(current_user, "recommendation", recommendation)
+    status = service.review_status(current_user, recommendation)
+    respond_form = RespondForm(formdata=None, obj=status.mine)
+    own = next((o for o in status.opinions if o.author_id == current_user.id), None)
+    others = portal_choices(recommendation.id)
+    return render_template(
+        "recommendations/draft.html",
+        recommendation=recommendation,
+        case=db.session.get(Case, recommendation.case_id),
+        status=status,
+        cited=service.cited_comments(recommendation.id),
+        respond_form=respond_form,
+        opinion_form=OpinionForm(formdata=None, obj=own),
+        publish_form=PublishForm(formdata=None),
+        withdraw_form=WithdrawForm(formdata=None),
+        supersede_form=_supersede_form(others),
+        discussion_data={
+            "discussion": thread,
+            "form": CommentForm(formdata=None).with_positions({}),
+        },
+    )
+
+
+def portal_choices(exclude_id: int) -> list[tuple[int, str]]:
+    return [
+        (r.id, r.title)
+        for r in db.session.scalars(
+            select(Recommendation)
+            .where(Recommendation.current_version > 0, Recommendation.id != exclude_id)
+            .order_by(Recommendation.title)
+        )
+    ]
+
+
+def _supersede_form(options) -> SupersedeForm:
+    form = SupersedeForm(formdata=None)
+    form.by.choices = [(r_id, title) for r_id, title in options]
+    return form
+
+
+def _act(recommendation_id: int, action, message: str):
+    """Run a secretariat or member action; service refusals come back as messages."""
+    recommendation = service.visible(current_user, recommendation_id)
+    try:
+        action(recommendation)
+    except ValidationFailed as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(message, "success")
+    return redirect(url_for(".draft", recommendation_id=recommendation.id))
+
+
+@bp.post("/recommendations/<int:recommendation_id>/review")
+def send_to_review(recommendation_id: int):
+    return _act(
+        recommendation_id,
+        lambda r: service.send_to_review(current_user, r),
+        _("The draft has been sent to member review."),
+    )
+
+
+@bp.post("/recommendations/<int:recommendation_id>/respond")
+def respond(recommendation_id: int):
+    form = RespondForm()
+    return _act(
+        recommendation_id,
+        lambda r: service.respond(current_user, r, form.response.data or "", form.reason.data),
+        _("Your answer has been recorded."),
+    )
+
+
+@bp.post("/recommendations/<int:recommendation_id>/opinion")
+def opinion(recommendation_id: int):
+    form = OpinionForm()
+    return _act(
+        recommendation_id,
+        lambda r: service.write_opinion(current_user, r, form.body.data),
+        _("Your minority opinion has been saved. It will be published with the recommendation."),
+    )
+
+
+@bp.post("/recommendations/opinions/<int:opinion_id>/cosign")
+def cosign(opinion_id: int):
+    recommendation_id = service.opinion_recommendation_id(opinion_id)
+    return _act(
+        recommendation_id,
+        lambda _r: service.cosign(current_user, opinion_id),
+        _("You have co-signed the minority opinion."),
+    )
+
+
+@bp.post("/recommendations/<int:recommendation_id>/publish")
+def publish(recommendation_id: int):
+    form = PublishForm()
+    recommendation = service.visible(current_user, recommendation_id)
+    try:
+        version = service.publish(current_user, recommendation, form.change_note.data)
+    except ValidationFailed as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".draft", recommendation_id=recommendation.id))
+    flash(_("Version %(n)d has been published.", n=version.number), "success")
+    return redirect(recommendation_url(recommendation))
+
+
+@bp.post("/recommendations/<int:recommendation_id>/withdraw")
+def withdraw(recommendation_id: int):
+    form = WithdrawForm()
+    return _act(
+        recommendation_id,
+        lambda r: service.withdraw(current_user, r, form.reason.data),
+        _("The recommendation has been withdrawn."),
+    )
+
+
+@bp.post("/recommendations/<int:recommendation_id>/supersede")
+def supersede(recommendation_id: int):
+    return _act(
+        recommendation_id,
+        lambda r: service.supersede(current_user, r, request.form.get("by", type=int)),
+        _("The recommendation is now marked as superseded."),
+    )

@@ -18,6 +18,7 @@ from thinktank.cases.lifecycle import transition
 from thinktank.cases.models import Case
 from thinktank.cases.service import create_case, update_case
 from thinktank.demo_cases import DEMO_CASES, DemoCase
+from thinktank.demo_discussion import seed_discussions
 from thinktank.extensions import db
 
 DEMO_PASSWORD = "demo1234demo"  # noqa: S105 - documented local-only demo password
@@ -123,7 +124,9 @@ def seed_demo() -> list[str]:
     db.session.commit()
     after = db.session.scalar(select(db.func.count()).select_from(User))
     cases = seed_cases(users)
+    comments = seed_discussions(users)
     return [
         f"{after - before} demo accounts created ({len(users)} in all).",
         f"{cases} demo cases created ({len(DEMO_CASES)} in all).",
+        f"{comments} demo comments created.",
     ]

@@ -27,28 +27,36 @@ def case_discussion(case, user) -> dict:
     return {"discussion": discussion, "form": form}
 
 
+def _post_comment(form: CommentForm, kind: str, subject_id: int, parent_id, message: str):
+    """Post the form's comment; a redirect to it, or None with the error shown on the form."""
+    stance, position_id = form.stance_and_position()
+    try:
+        _comment, link = service.post(
+            current_user,
+            kind,
+            subject_id,
+            form.body.data,
+            parent_id=parent_id,
+            stance=stance,
+            position_id=position_id,
+        )
+    except ValidationFailed as error:
+        db.session.rollback()
+        attach_error(form, error)
+        return None
+    flash(message, "success")
+    return redirect(link)
+
+
 @bp.post("/discussions/<kind>/<int:subject_id>/comments")
 def post(kind: str, subject_id: int):
     described = service.subjects.get(kind)
     subject = described.load_visible(current_user, subject_id)
     form = CommentForm().with_positions(dict(described.positions(subject)))
     if form.validate():
-        stance, position_id = form.stance_and_position()
-        try:
-            _comment, link = service.post(
-                current_user,
-                kind,
-                subject_id,
-                form.body.data,
-                stance=stance,
-                position_id=position_id,
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("Your comment has been posted."), "success")
-            return redirect(link)
+        posted = _post_comment(form, kind, subject_id, None, _("Your comment has been posted."))
+        if posted:
+            return posted
     # Show what went wrong on a page of its own, with the text kept.
     return render_template(
         "discussion/write.html",
@@ -71,23 +79,11 @@ def reply(comment_id: int):
     if request.method == "GET" and request.args.get("quote"):
         form.body.data = service.quote(parent)
     if form.validate_on_submit():
-        stance, position_id = form.stance_and_position()
-        try:
-            _comment, link = service.post(
-                current_user,
-                described.kind,
-                subject.id,
-                form.body.data,
-                parent_id=parent.id,
-                stance=stance,
-                position_id=position_id,
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("Your reply has been posted."), "success")
-            return redirect(link)
+        posted = _post_comment(
+            form, described.kind, subject.id, parent.id, _("Your reply has been posted.")
+        )
+        if posted:
+            return posted
     return render_template(
         "discussion/write.html",
         form=form,

@@ -48,8 +48,11 @@ class User(UserMixin, db.Model):
 
     @property
     def affiliation(self) -> str:
-        """Organisation and sector as one line, e.g. 'Aarhus Kommune (Kommune)'."""
+        """Organisation and sector as one line, e.g. 'Netcompany (Privat virksomhed)'; the
+        sector is left out where the organisation's name already says it ('Aarhus Kommune')."""
         if self.organisation and self.sector:
+            if str(self.sector.label).lower() in self.organisation.lower():
+                return self.organisation
             return f"{self.organisation} ({self.sector.label})"
         return self.organisation or (self.sector.label if self.sector else "")
 

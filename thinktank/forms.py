@@ -23,6 +23,16 @@ class Form(FlaskForm):
             return _Translations()
 
 
+def attach_error(form, error) -> None:
+    """Show a service's :class:`~thinktank.errors.ValidationFailed` on the field it
+    concerns (or above the form when it names none)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
 def strip(value):
     """Input filter: surrounding whitespace is never meant."""
     return value.strip() if isinstance(value, str) else value

@@ -30,20 +30,12 @@ from thinktank.accounts.forms import (
 from thinktank.accounts.models import Invitation
 from thinktank.errors import ValidationFailed
 from thinktank.extensions import db, limiter
+from thinktank.forms import attach_error
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required
 from thinktank.redirects import next_from_request
 
 bp = Blueprint("accounts", __name__)
-
-
-def _attach(form, error: ValidationFailed) -> None:
-    """Show a service's validation error on the field it concerns (or above the form)."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _login_failed(_response) -> bool:
@@ -105,7 +97,7 @@ def register():
             )
         except ValidationFailed as error:
             db.session.rollback()
-            _attach(form, error)
+            attach_error(form, error)
         else:
             login_user(user)
             flash(_("Your account has been created. Welcome!"), "success")
@@ -130,7 +122,7 @@ def accept_invitation(token: str):
             )
         except ValidationFailed as error:
             db.session.rollback()
-            _attach(form, error)
+            attach_error(form, error)
         else:
             login_user(user)
             flash(_("Welcome to the think tank, %(name)s.", name=user.display_name), "success")
@@ -165,7 +157,7 @@ def reset_password(token: str):
             user = service.reset_password(token, form.password.data)
         except ValidationFailed as error:
             db.session.rollback()
-            _attach(form, error)
+            attach_error(form, error)
         else:
             login_user(user)
             flash(_("Your password has been changed."), "success")
@@ -202,7 +194,7 @@ def change_password():
             )
         except ValidationFailed as error:
             db.session.rollback()
-            _attach(form, error)
+            attach_error(form, error)
         else:
             login_user(current_user._get_current_object())  # keep this session, others end
             flash(_("Your password has been changed."), "success")
@@ -227,7 +219,7 @@ def invitations():
             invitation = service.invite(current_user, form.email.data, form.role.data)
         except ValidationFailed as error:
             db.session.rollback()
-            _attach(form, error)
+            attach_error(form, error)
         else:
             flash(_("An invitation has been sent to %(email)s.", email=invitation.email), "success")
             return redirect(url_for("accounts.invitations"))

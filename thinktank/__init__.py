@@ -80,9 +80,13 @@ def _register_blueprints(app: Flask) -> None:
     from thinktank.accounts.views import bp as accounts_bp
     from thinktank.admin.views import bp as admin_bp
     from thinktank.cases.views import bp as cases_bp
+    from thinktank.members.views import bp as members_bp
     from thinktank.public.views import bp as public_bp
+    from thinktank.voting.views import bp as voting_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(voting_bp)
+    app.register_blueprint(members_bp)

@@ -18,6 +18,7 @@ from thinktank.cases.lifecycle import transition
 from thinktank.cases.models import Case
 from thinktank.cases.service import create_case, update_case
 from thinktank.demo_cases import DEMO_CASES, DemoCase
+from thinktank.demo_voting import seed_interests, start_demo_vote
 from thinktank.extensions import db
 
 DEMO_PASSWORD = "demo1234demo"  # noqa: S105 - documented local-only demo password
@@ -92,8 +93,10 @@ def seed_accounts() -> dict[str, User]:
     return existing
 
 
-def seed_case(demo: DemoCase, author: User, secretariat: User) -> Case:
-    """Create one demo case as its author and walk it through its versions and steps."""
+def seed_case(demo: DemoCase, users: dict[str, User]) -> Case:
+    """Create one demo case as its author and walk it through its versions and steps;
+    voting starts with the case's demo positions and is followed by its demo ballots."""
+    author, secretariat = users[demo.author], users[SECRETARIAT]
     case = create_case(author, replace(demo.content))
     if demo.correction:
         case = db.session.scalar(
@@ -101,6 +104,9 @@ def seed_case(demo: DemoCase, author: User, secretariat: User) -> Case:
         )
         update_case(author, case, replace(demo.content, **demo.correction))
     for step in demo.steps:
+        if step.move == "start_voting":
+            start_demo_vote(case, users, secretariat, step.note)
+            continue
         actor = author if step.move == "submit" else secretariat
         transition(actor, case, step.move, step.note)
     return case
@@ -112,7 +118,7 @@ def seed_cases(users: dict[str, User]) -> int:
     existing = set(db.session.scalars(select(Case.title).where(Case.title.in_(titles))))
     missing = [demo for demo in DEMO_CASES if demo.content.title not in existing]
     for demo in missing:
-        seed_case(demo, users[demo.author], users[SECRETARIAT])
+        seed_case(demo, users)
     return len(missing)
 
 
@@ -122,8 +128,10 @@ def seed_demo() -> list[str]:
     users = seed_accounts()
     db.session.commit()
     after = db.session.scalar(select(db.func.count()).select_from(User))
+    interests = seed_interests(users)
     cases = seed_cases(users)
     return [
         f"{after - before} demo accounts created ({len(users)} in all).",
+        f"{interests} declared interests created.",
         f"{cases} demo cases created ({len(DEMO_CASES)} in all).",
     ]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, StringField, TextAreaField, TimeField
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Optional
 
 from thinktank.forms import Form, choices, max_length, required, strip
 from thinktank.models import LOCAL_TIMEZONE
@@ -72,11 +72,16 @@ class StartVotingForm(Form):
         description=_l("Shown in the case's timeline."),
     )
 
-    def validate_closes_time(self, field) -> None:
-        if self.closes_on.data and not field.data:
-            raise ValidationError(_l("Give the time of day the vote closes."))
-        if field.data and not self.closes_on.data:
-            raise ValidationError(_l("Give the date the vote closes as well."))
+    def validate(self, extra_validators=None) -> bool:
+        # Here, not in validate_closes_time: Optional() stops a field's own validators.
+        valid = super().validate(extra_validators)
+        if valid and self.closes_on.data and not self.closes_time.data:
+            self.closes_time.errors.append(_l("Give the time of day the vote closes."))
+            return False
+        if valid and self.closes_time.data and not self.closes_on.data:
+            self.closes_on.errors.append(_l("Give the date the vote closes as well."))
+            return False
+        return valid
 
     def closes_at(self) -> datetime | None:
         """The closing time as an aware datetime (entered in Danish time)."""

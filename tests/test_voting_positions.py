@@ -79,7 +79,9 @@ def test_secretariat_rejects_a_proposal_with_a_reason_members_can_read(
     )
     other_member = page_text(client_as(make_user()).get(f"/cases/{case.id}"))
     assert "Afvist" in other_member and "Dækkes af position 1." in other_member
-    assert staff.post(f"/cases/{case.id}/positions/{proposal.id}/approve", data={}).status_code == 302
+    assert (
+        staff.post(f"/cases/{case.id}/positions/{proposal.id}/approve", data={}).status_code == 302
+    )
 
 
 def test_secretariat_edits_a_position(app, client_as, secretariat, make_case):
@@ -134,7 +136,9 @@ def test_a_position_of_another_case_is_not_found(app, client_as, secretariat, ma
     staff = client_as(secretariat)
     _propose(staff, one.id)
     [position] = _positions(app, one.id)
-    assert staff.post(f"/cases/{two.id}/positions/{position.id}/approve", data={}).status_code == 404
+    assert (
+        staff.post(f"/cases/{two.id}/positions/{position.id}/approve", data={}).status_code == 404
+    )
     assert staff.get(f"/cases/{two.id}/positions/{position.id}/edit").status_code == 404
 
 

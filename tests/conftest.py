@@ -387,3 +387,41 @@ def make_recommendation(app, secretariat, make_case):
         return recommendation
 
     return make
+# --- positions and voting ----------------------------------------------------------------
+
+
+@dataclass
+class VoteCase:
+    """A case in voting, with the ids of its approved positions in the order added."""
+
+    id: int
+    positions: list[int]
+
+
+@pytest.fixture
+def make_vote_case(app, make_case, secretariat):
+    """A case with approved positions, put into voting through the voting service."""
+    from thinktank.cases.models import Case
+    from thinktank.voting.service import PositionInput, add_position, start_voting
+
+    def make(
+        positions=("Ja, på betingelser", "Nej"), open_results=False, closes_at=None, **fields
+    ) -> VoteCase:
+        case = make_case(state="open", **fields)
+        with app.test_request_context("/"):
+            staff = db.session.get(User, secretariat.id)
+            loaded = db.session.get(Case, case.id)
+            ids = [add_position(staff, loaded, PositionInput(title, "")).id for title in positions]
+            start_voting(staff, loaded, closes_at=closes_at, open_results=open_results)
+        return VoteCase(case.id, ids)
+
+    return make
+
+
+def ballot_form(choice, reason: str = "") -> dict:
+    """The vote form as a browser posts it: a position id, 'abstain' or 'recuse'."""
+    return {"ballot-choice": str(choice), "ballot-reason": reason}
+
+
+def cast(client: Client, case_id: int, choice, reason: str = ""):
+    return client.post(f"/cases/{case_id}/vote", data=ballot_form(choice, reason))

@@ -14,11 +14,11 @@ from thinktank.extensions import db
 
 ROLES = ["anonymous", "reader", "member", "author", "secretariat", "admin"]
 
-# move -> (from state, roles allowed, resulting state)
+# move -> (from state, roles allowed, resulting state); start_voting has its own form
+# (thinktank.voting, tests/test_voting_start.py), so it is not a move of the generic buttons.
 ALLOWED = {
     "submit": ("draft", {"author"}, "draft"),
     "open": ("draft", {"secretariat", "admin"}, "open"),
-    "start_voting": ("open", {"secretariat", "admin"}, "voting"),
     "close_voting": ("voting", {"secretariat", "admin"}, "closed"),
     "archive": ("closed", {"secretariat", "admin"}, "archived"),
 }
@@ -76,9 +76,8 @@ def test_each_move_for_each_role(app, clients, make_case, move, who):
     [
         ("open", "open"),
         ("open", "voting"),
-        ("start_voting", "draft"),
-        ("start_voting", "closed"),
         ("close_voting", "open"),
+        ("close_voting", "closed"),
         ("archive", "archived"),
         ("submit", "open"),
         ("return", "open"),
@@ -97,13 +96,33 @@ def test_moves_from_the_wrong_state_are_refused_with_a_message(
     assert _state(app, case.id) == CaseState(state)
 
 
-def test_unknown_and_system_only_moves_are_refused(app, clients, make_case):
-    case = make_case(state="closed")
-    for move in ("fly", "publish", ""):
-        response = _move(clients["secretariat"], case, move)
-        assert response.status_code == 409
-        assert "Der findes ikke et sådant skridt" in page_text(response)
-    assert _state(app, case.id) == CaseState.CLOSED
+@pytest.mark.parametrize(
+    ("state", "move"),
+    [("closed", "fly"), ("closed", "publish"), ("closed", ""), ("open", "start_voting")],
+)
+def test_unknown_and_system_only_moves_are_refused(app, clients, make_case, state, move):
+    case = make_case(state=state)
+    response = _move(clients["secretariat"], case, move)
+    assert response.status_code == 409
+    assert "Der findes ikke et sådant skridt" in page_text(response)
+    assert _state(app, case.id) == CaseState(state)
+
+
+def test_the_system_makes_only_system_moves_and_is_recorded_without_an_actor(app, make_case):
+    from thinktank.errors import InvalidTransition
+
+    case = make_case(state="voting")
+    with app.test_request_context("/"):
+        loaded = db.session.get(Case, case.id)
+        with pytest.raises(InvalidTransition):
+            lifecycle.transition(None, loaded, "close_voting")  # a manual call needs a person
+        db.session.rollback()
+        step = lifecycle.transition(None, loaded, "close_voting", manual=False)
+        assert (step.actor_id, loaded.state) == (None, CaseState.CLOSED)
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "case_close_voting")
+        )
+        assert event.actor_id is None
 
 
 def test_submit_then_return_then_submit_again(app, clients, make_case):
@@ -167,8 +186,9 @@ def test_public_log_shows_public_cases_only(app, clients, make_case):
 def test_buttons_match_the_moves_a_user_can_make(clients, make_case):
     case = make_case(state="open")
     secretariat_page = clients["secretariat"].get(f"/cases/{case.id}").get_data(as_text=True)
-    assert 'value="start_voting"' in secretariat_page and 'value="archive"' in secretariat_page
+    assert 'value="archive"' in secretariat_page
     assert 'value="open"' not in secretariat_page
+    assert 'value="start_voting"' not in secretariat_page  # voting starts with its own form
     member_page = clients["member"].get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'name="move"' not in member_page
 
@@ -176,11 +196,11 @@ def test_buttons_match_the_moves_a_user_can_make(clients, make_case):
 def test_a_guard_registered_by_another_domain_refuses_the_move(
     app, clients, make_case, monkeypatch
 ):
-    monkeypatch.setitem(lifecycle._guards, "start_voting", [lambda case: "Der mangler holdninger."])
-    case = make_case(state="open")
-    response = _move(clients["secretariat"], case, "start_voting")
-    assert response.status_code == 409 and "Der mangler holdninger." in page_text(response)
-    assert _state(app, case.id) == CaseState.OPEN
+    monkeypatch.setitem(lifecycle._guards, "close_voting", [lambda case: "Der mangler stemmer."])
+    case = make_case(state="voting")
+    response = _move(clients["secretariat"], case, "close_voting")
+    assert response.status_code == 409 and "Der mangler stemmer." in page_text(response)
+    assert _state(app, case.id) == CaseState.VOTING
 
 
 def test_over_long_note_is_refused(app, clients, make_case):

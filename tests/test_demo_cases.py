@@ -153,3 +153,73 @@ def test_demo_case_texts_are_what_the_case_form_accepts(app, demo):
         form = CaseForm(meta={"csrf": False})
         assert form.validate(), form.errors
         assert form.to_input() == content
+
+
+# --- positions, votes and declared interests ---------------------------------------------
+
+
+def _snapshot(app, demo):
+    from thinktank.voting.models import VoteResult
+
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.title == demo.content.title))
+        stored = db.session.get(VoteResult, case.id)
+        return stored.snapshot if stored else None
+
+
+def test_the_unemployment_case_is_in_voting_with_hidden_results_and_some_ballots(
+    app, seeded, client_as, secretariat
+):
+    from thinktank.voting.models import Ballot, VotingRound
+
+    case = _case(app, UNEMPLOYMENT)
+    with app.app_context():
+        voting = db.session.get(VotingRound, case.id)
+        ballots = db.session.scalars(select(Ballot).where(Ballot.case_id == case.id)).all()
+    assert voting.open_results is False and voting.closes_at is not None
+    assert len(ballots) == 4 and _snapshot(app, UNEMPLOYMENT) is None
+    for client in (client_as(None), client_as(secretariat)):
+        page = page_text(client.get(f"/cases/{case.id}"))
+        assert "Resultatet er skjult, indtil afstemningen lukker." in page
+        assert "4 af 8 stemmeberettigede medlemmer har stemt." in page  # 7 demo + the fixture
+        assert "Kun som et afgrænset pilotforsøg" in page and "stemmer (" not in page
+
+
+def test_the_chatbot_case_has_a_frozen_result_with_reasons_and_a_recusal(app, seeded, client):
+    snapshot = _snapshot(app, CHATBOT)
+    assert (snapshot["ballots"], snapshot["abstentions"], snapshot["recusals"]) == (6, 1, 1)
+    recused = [vote for vote in snapshot["votes"] if vote["choice"] == "recuse"]
+    assert [vote["name"] for vote in recused] == ["Louise Brandt"]
+    assert {i["organisation"] for i in recused[0]["interests"]} >= {"Netcompany"}
+    page = page_text(client.get(f"/cases/{_case(app, CHATBOT).id}"))
+    assert "Chatbot som supplement med klare grænser (3 stemmer)" in page
+    assert "Mindretalsudtalelse:" in page
+    recusals = page.split("Inhabile på grund af interessekonflikt (1)")[1]
+    assert recusals.startswith(" Louise Brandt , Netcompany (Privat virksomhed)")
+    assert "Netcompany leverer chatbotløsninger" in recusals
+    assert "Ingen chatbots i borgerservice" not in page  # a rejected proposal is for members
+
+
+def test_demo_members_have_declared_interests_one_from_a_private_company(app, seeded, client):
+    assert "declared interests created" in seeded
+    register = page_text(client.get("/members/"))
+    assert "Louise Brandt Netcompany Privat virksomhed" in register
+    assert "Ansættelse: Netcompany" in register
+    assert "Karin Madsen" not in register  # the demo reader is not a member
+
+
+def test_running_seed_demo_twice_adds_no_votes_or_interests(app, seeded):
+    from thinktank.members.models import Interest
+    from thinktank.voting.models import Ballot, Position
+
+    def counts():
+        with app.app_context():
+            return [
+                db.session.scalar(select(db.func.count()).select_from(model))
+                for model in (Interest, Position, Ballot)
+            ]
+
+    before = counts()
+    again = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert "0 declared interests created" in again.output
+    assert counts() == before

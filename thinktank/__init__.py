@@ -81,9 +81,11 @@ def _register_blueprints(app: Flask) -> None:
     from thinktank.admin.views import bp as admin_bp
     from thinktank.cases.views import bp as cases_bp
     from thinktank.discussion.views import bp as discussion_bp
+    from thinktank.members.views import bp as members_bp
     from thinktank.notifications.views import bp as notifications_bp
     from thinktank.public.views import bp as public_bp
     from thinktank.recommendations.views import bp as recommendations_bp
+    from thinktank.voting.views import bp as voting_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
@@ -91,4 +93,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(discussion_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(voting_bp)
+    app.register_blueprint(members_bp)
     app.register_blueprint(recommendations_bp)

@@ -1,4 +1,4 @@
-"""Command line: create-admin, seed-demo."""
+"""Command line: create-admin, seed-demo, rerender-markdown, close-due-votes."""
 
 from __future__ import annotations
 
@@ -64,11 +64,24 @@ def rerender_markdown() -> None:
     """Render stored Markdown again after the sanitiser's rules changed (MARKUP_VERSION)."""
     from thinktank.cases.service import rerender_markdown as rerender_cases
     from thinktank.discussion.service import rerender_markdown as rerender_comments
+    from thinktank.voting.service import rerender_markdown as rerender_voting
 
     click.echo(f"{rerender_cases()} cases and {rerender_comments()} comments re-rendered.")
+    positions, ballots = rerender_voting()
+    click.echo(f"{positions} positions and {ballots} ballots re-rendered.")
+
+
+@click.command("close-due-votes")
+@with_appcontext
+def close_due_votes() -> None:
+    """Close every vote whose closing time has passed and freeze its result (e.g. from cron)."""
+    from thinktank.voting.closing import close_due_votes as close
+
+    click.echo(f"{close()} votes closed.")
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(rerender_markdown)
+    app.cli.add_command(close_due_votes)

@@ -19,6 +19,7 @@ from thinktank.cases.models import Case
 from thinktank.cases.service import create_case, update_case
 from thinktank.demo_cases import DEMO_CASES, DemoCase
 from thinktank.demo_discussion import seed_discussions
+from thinktank.demo_voting import seed_interests, start_demo_vote
 from thinktank.extensions import db
 
 DEMO_PASSWORD = "demo1234demo"  # noqa: S105 - documented local-only demo password
@@ -93,8 +94,10 @@ def seed_accounts() -> dict[str, User]:
     return existing
 
 
-def seed_case(demo: DemoCase, author: User, secretariat: User) -> Case:
-    """Create one demo case as its author and walk it through its versions and steps."""
+def seed_case(demo: DemoCase, users: dict[str, User]) -> Case:
+    """Create one demo case as its author and walk it through its versions and steps;
+    voting starts with the case's demo positions and is followed by its demo ballots."""
+    author, secretariat = users[demo.author], users[SECRETARIAT]
     case = create_case(author, replace(demo.content))
     if demo.correction:
         case = db.session.scalar(
@@ -102,6 +105,9 @@ def seed_case(demo: DemoCase, author: User, secretariat: User) -> Case:
         )
         update_case(author, case, replace(demo.content, **demo.correction))
     for step in demo.steps:
+        if step.move == "start_voting":
+            start_demo_vote(case, users, secretariat, step.note)
+            continue
         actor = author if step.move == "submit" else secretariat
         transition(actor, case, step.move, step.note)
     return case
@@ -113,7 +119,7 @@ def seed_cases(users: dict[str, User]) -> int:
     existing = set(db.session.scalars(select(Case.title).where(Case.title.in_(titles))))
     missing = [demo for demo in DEMO_CASES if demo.content.title not in existing]
     for demo in missing:
-        seed_case(demo, users[demo.author], users[SECRETARIAT])
+        seed_case(demo, users)
     return len(missing)
 
 
@@ -123,10 +129,12 @@ def seed_demo() -> list[str]:
     users = seed_accounts()
     db.session.commit()
     after = db.session.scalar(select(db.func.count()).select_from(User))
+    interests = seed_interests(users)
     cases = seed_cases(users)
     comments = seed_discussions(users)
     return [
         f"{after - before} demo accounts created ({len(users)} in all).",
+        f"{interests} declared interests created.",
         f"{cases} demo cases created ({len(DEMO_CASES)} in all).",
         f"{comments} demo comments created.",
     ]

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Enum, TypeDecorator
+
+#: Where the think tank meets: people give and read dates and times in Danish time.
+LOCAL_TIMEZONE = ZoneInfo("Europe/Copenhagen")
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def local_today() -> date:
+    """Today's date in Denmark (what "today" means for a declared interest)."""
+    return datetime.now(LOCAL_TIMEZONE).date()
 
 
 class UTCDateTime(TypeDecorator):

@@ -1,7 +1,7 @@
 """discussion, flags, notifications
 
 Revision ID: 0004_discussion
-Revises: 0002_cases
+Revises: 0003_voting
 Create Date: 2026-11-24 11:36:14.507896
 
 """
@@ -13,7 +13,7 @@ import thinktank.models
 
 # revision identifiers, used by Alembic.
 revision = '0004_discussion'
-down_revision = '0002_cases'
+down_revision = '0003_voting'
 branch_labels = None
 depends_on = None
 

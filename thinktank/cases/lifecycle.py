@@ -5,7 +5,9 @@
     any state except archived ──archive──▶ archived
 
 Other domains add conditions (``guard``) and consequences (``after``) to a move, e.g.
-voting needs two approved positions and closing freezes the tally.
+voting needs two approved positions and closing freezes the tally, and moves that fall due
+at a set time (``due``), e.g. a vote whose closing time has passed. A move made by the
+system, not a person, has no actor (``user=None``) and is never a manual move.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ MOVES: dict[str, Move] = {
             _l("Start voting"),
             _l("Voting started"),
             _l("Voting started on “%(title)s”"),
+            manual=False,  # needs the voting options: thinktank.voting's start-voting form
         ),
         Move(
             "close_voting",
@@ -129,6 +132,7 @@ for _move in MOVES.values():
 
 _guards: dict[str, list[Callable[[Case], str | None]]] = {}
 _after: dict[str, list[Callable[[Case, object, dict], None]]] = {}
+_due: list[Callable[[int | None], int]] = []
 
 
 def guard(move_name: str):
@@ -151,6 +155,19 @@ def after(move_name: str):
     return register
 
 
+def due(check: Callable[[int | None], int]):
+    """Register a function that makes the moves now due on one case (or on all, for None),
+    as the system, and returns how many it made. There is no background job: due moves are
+    made when a page loads the case, and by a command (e.g. ``close-due-votes``)."""
+    _due.append(check)
+    return check
+
+
+def make_due_moves(case_id: int | None = None) -> int:
+    """Make every move that has fallen due on ``case_id`` (or on every case)."""
+    return sum(check(case_id) for check in _due)
+
+
 def possible(case: Case, move: Move) -> bool:
     return case.state in move.sources and move.when(case)
 
@@ -163,11 +180,16 @@ def available_moves(user, case: Case) -> list[Move]:
 def transition(
     user, case: Case, move_name: str, note: str = "", *, manual: bool = True, **options
 ) -> CaseTransition:
-    """Make ``move_name`` on ``case`` as ``user``; refused with a clear message otherwise."""
+    """Make ``move_name`` on ``case`` as ``user``; refused with a clear message otherwise.
+
+    ``user=None`` is the system (e.g. a vote closing at its set time): only for moves made
+    by another domain's service (``manual=False``), and recorded without an actor.
+    """
     move = MOVES.get(move_name)
-    if move is None or (manual and not move.manual):
+    system = user is None
+    if move is None or (manual and not move.manual) or (system and manual):
         raise InvalidTransition(_("There is no such step for a case."))
-    if not move.who(user, case):
+    if not system and not move.who(user, case):
         if not user.is_authenticated:
             raise LoginRequired()
         raise NotAllowed(_("You may not do this with this case."))
@@ -189,7 +211,7 @@ def transition(
         action=move.name,
         from_state=case.state,
         to_state=move.target,
-        actor_id=user.id,
+        actor_id=None if system else user.id,
         note=note.strip()[:1000],
         created_at=now,
     )

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from thinktank.cases.lifecycle import CREATED
+from thinktank.cases.lifecycle import CREATED, make_due_moves
 from thinktank.cases.models import (
     MARKDOWN_FIELDS,
     Case,
@@ -171,7 +171,12 @@ def visible_case(user, case_id: int, options=()) -> Case:
 
 
 def case_for_page(user, case_id: int) -> Case:
-    """Everything the case page shows, loaded in a fixed number of queries."""
+    """Everything the case page shows, loaded in a fixed number of queries.
+
+    Moves that have fallen due (a vote past its closing time) are made first, so the page
+    never shows a case in a state it has already left.
+    """
+    make_due_moves(case_id)
     return visible_case(
         user,
         case_id,

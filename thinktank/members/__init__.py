@@ -1,0 +1,1 @@
+"""The member register and members' declared interests."""

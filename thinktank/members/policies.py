@@ -1,0 +1,21 @@
+"""Who takes part in the think tank, and who may declare interests (in the one permission table)."""
+
+from __future__ import annotations
+
+from thinktank.accounts.roles import Role
+from thinktank.permissions import rule
+
+#: The roles listed in the member register: the people who propose positions, vote and
+#: declare interests. Admins operate the system and take no part, so a vote always comes
+#: from someone the public can look up in the register.
+PARTICIPANT_ROLES = (Role.MEMBER, Role.SECRETARIAT)
+
+
+def is_participant(user) -> bool:
+    """Logged in, active, and a member or in the secretariat."""
+    return bool(user.is_authenticated and user.active and user.role in PARTICIPANT_ROLES)
+
+
+@rule("declare_interests")
+def can_declare_interests(user, _obj=None) -> bool:
+    return is_participant(user)

@@ -1,0 +1,98 @@
+"""The member register, a member's page, and declaring interests on one's profile."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from thinktank.errors import ValidationFailed
+from thinktank.forms import attach_error
+from thinktank.members import policies, service  # noqa: F401 (policies registers rules)
+from thinktank.members.forms import EndInterestForm, InterestForm
+from thinktank.models import local_today
+from thinktank.pagination import paginate
+from thinktank.permissions import permission_required
+from thinktank.text import slugify
+
+bp = Blueprint("members", __name__)
+
+
+@bp.app_template_global("member_url")
+def member_url(member_id: int, name: str | None = None, **kwargs) -> str:
+    """A member's page: ``/members/<id>-<slug>`` (``/members/<id>`` resolves as well)."""
+    return url_for("members.show", member_id=member_id, slug=slugify(name or "") or None, **kwargs)
+
+
+@bp.get("/members/")
+def index():
+    query = request.args.get("q", "")[:100]
+    page = paginate(service.register_query(query))
+    return render_template(
+        "members/list.html",
+        page=page,
+        query=query,
+        interests=service.current_interests_of(user.id for user in page.items),
+    )
+
+
+@bp.get("/members/<int:member_id>")
+@bp.get("/members/<int:member_id>-<slug>")
+def show(member_id: int, slug: str | None = None):
+    from thinktank.voting.page import frozen_votes_by
+
+    member = service.member_for_page(member_id)
+    interests = service.interests_of([member.id]).get(member.id, [])
+    today = local_today()
+    return render_template(
+        "members/show.html",
+        member=member,
+        current=[i for i in interests if i.is_current(today)],
+        past=[i for i in interests if not i.is_current(today)],
+        cases=service.authored_cases(current_user, member.id),
+        votes=frozen_votes_by(current_user, member.id),
+    )
+
+
+@bp.route("/profile/interests", methods=["GET", "POST"])
+@permission_required("declare_interests")
+def interests():
+    form = InterestForm()
+    if form.validate_on_submit():
+        try:
+            service.declare_interest(current_user, form.to_input())
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(
+                _("Your interest has been declared. It is shown in the member register."), "success"
+            )
+            return redirect(url_for("members.interests"))
+    own = service.interests_of([current_user.id]).get(current_user.id, [])
+    today = local_today()
+    return render_template(
+        "members/interests.html",
+        form=form,
+        current=[i for i in own if i.is_current(today)],
+        past=[i for i in own if not i.is_current(today)],
+        end_forms={i.id: EndInterestForm(formdata=None, prefix=f"end-{i.id}") for i in own},
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/profile/interests/<int:interest_id>/end")
+@permission_required("declare_interests")
+def end_interest(interest_id: int):
+    form = EndInterestForm(prefix=f"end-{interest_id}")
+    if not form.validate():
+        flash(" ".join(form.ends_on.errors) or _("The date could not be read."), "error")
+        return redirect(url_for("members.interests"))
+    try:
+        service.end_interest(current_user, interest_id, form.ends_on.data)
+    except ValidationFailed as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            _("The interest has been ended. It stays in the register as a past interest."),
+            "success",
+        )
+    return redirect(url_for("members.interests"))

@@ -1,0 +1,1 @@
+"""Positions on a case, one ballot per member, hidden or open results, frozen tallies."""

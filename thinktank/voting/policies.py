@@ -1,0 +1,27 @@
+"""Who may propose and manage positions and who may vote (in the one permission table).
+
+These rules say who; the services add when (positions change only before voting starts,
+ballots only while it runs) and refuse with a message that says so.
+"""
+
+from __future__ import annotations
+
+from thinktank.accounts.roles import Role
+from thinktank.cases.policies import can_view
+from thinktank.members.policies import is_participant
+from thinktank.permissions import has_role, rule
+
+
+@rule("propose_position")
+def can_propose(user, case) -> bool:
+    return is_participant(user) and can_view(user, case)
+
+
+@rule("manage_positions")
+def can_manage(user, case) -> bool:
+    return has_role(user, Role.SECRETARIAT) and can_view(user, case)
+
+
+@rule("vote")
+def can_vote(user, case) -> bool:
+    return is_participant(user) and can_view(user, case)

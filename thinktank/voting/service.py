@@ -1,0 +1,236 @@
+"""Positions (propose, add, approve, edit, reject) and starting the vote.
+
+Positions are settled before voting starts: once it has, nothing about them changes, so
+every ballot and the frozen result refer to exactly the positions members voted on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from thinktank.audit.service import describe_action, record
+from thinktank.cases import lifecycle
+from thinktank.cases.models import Case, CaseTransition
+from thinktank.cases.vocabulary import CaseState
+from thinktank.errors import InvalidTransition, NotFound, ValidationFailed
+from thinktank.extensions import db
+from thinktank.markup import MARKUP_VERSION, render_markdown
+from thinktank.models import utcnow
+from thinktank.permissions import can, require
+from thinktank.voting import policies  # noqa: F401 - registers the rules used below
+from thinktank.voting.models import Position, PositionStatus, VotingRound
+
+#: States in which positions may still change (the secretariat may prepare them on a draft).
+OPEN_TO_CHANGE = frozenset({CaseState.DRAFT, CaseState.OPEN})
+MIN_POSITIONS = 2
+
+describe_action("position_added", _l("A position was added to “%(title)s”"))
+describe_action("position_proposed", _l("%(name)s proposed a position on “%(title)s”"))
+describe_action("position_approved", _l("A position on “%(title)s” was approved"))
+describe_action("position_edited", _l("A position on “%(title)s” was edited"))
+describe_action("position_rejected", _l("A proposed position on “%(title)s” was rejected"))
+
+
+@dataclass
+class PositionInput:
+    title: str
+    explanation: str
+
+
+def approved_positions(case_id: int) -> list[Position]:
+    """The positions a case is (or will be) voted on, in the order they were added."""
+    return list(
+        db.session.scalars(
+            select(Position)
+            .where(Position.case_id == case_id, Position.status == PositionStatus.APPROVED)
+            .order_by(Position.id)
+        )
+    )
+
+
+def positions_of(case_id: int) -> list[Position]:
+    """Every position on a case, proposals and rejections included, with who proposed it."""
+    return list(
+        db.session.scalars(
+            select(Position)
+            .where(Position.case_id == case_id)
+            .options(joinedload(Position.proposer))
+            .order_by(Position.id)
+        )
+    )
+
+
+def position_of(case: Case, position_id: int) -> Position:
+    position = db.session.scalar(
+        select(Position).where(Position.id == position_id, Position.case_id == case.id)
+    )
+    if position is None:
+        raise NotFound()
+    return position
+
+
+def ensure_open_to_change(case: Case) -> None:
+    """Refuse, with a message saying why, once the case's positions are settled."""
+    if case.state not in OPEN_TO_CHANGE:
+        raise InvalidTransition(
+            _("The positions can no longer be changed: voting on this case has started.")
+            if case.state != CaseState.ARCHIVED
+            else _("The case is archived, so its positions can no longer be changed.")
+        )
+
+
+def _write(position: Position, data: PositionInput) -> None:
+    position.title = data.title.strip()[:200]
+    position.explanation = data.explanation.strip()
+    position.explanation_html = str(render_markdown(position.explanation))
+    position.markup_version = MARKUP_VERSION
+    position.updated_at = utcnow()
+
+
+def add_position(user, case: Case, data: PositionInput) -> Position:
+    """The secretariat adds an approved position; a member proposes one (while the case is open)."""
+    if can(user, "manage_positions", case):
+        ensure_open_to_change(case)
+        status = PositionStatus.APPROVED
+    else:
+        require("propose_position", case, user=user)
+        ensure_open_to_change(case)
+        if case.state != CaseState.OPEN:
+            raise InvalidTransition(
+                _("Positions can be proposed while the case is open for discussion.")
+            )
+        status = PositionStatus.PROPOSED
+    now = utcnow()
+    position = Position(case_id=case.id, status=status, proposer_id=user.id, created_at=now)
+    if status == PositionStatus.APPROVED:
+        position.decided_by_id, position.decided_at = user.id, now
+    _write(position, data)
+    db.session.add(position)
+    db.session.flush()
+    action = "position_added" if status == PositionStatus.APPROVED else "position_proposed"
+    record(action, actor=user, subject=position, title=case.title, name=user.display_name)
+    db.session.commit()
+    return position
+
+
+def _decide(user, case: Case, position_id: int) -> Position:
+    require("manage_positions", case, user=user)
+    ensure_open_to_change(case)
+    return position_of(case, position_id)
+
+
+def edit_position(user, case: Case, position_id: int, data: PositionInput) -> Position:
+    """The secretariat edits a position's wording (a proposal stays a proposal)."""
+    position = _decide(user, case, position_id)
+    _write(position, data)
+    record("position_edited", actor=user, subject=position, title=case.title)
+    db.session.commit()
+    return position
+
+
+def approve_position(user, case: Case, position_id: int) -> Position:
+    position = _decide(user, case, position_id)
+    if position.status == PositionStatus.APPROVED:
+        raise InvalidTransition(_("This position has already been approved."))
+    position.status = PositionStatus.APPROVED
+    position.rejection_reason = ""
+    position.decided_by_id, position.decided_at = user.id, utcnow()
+    record("position_approved", actor=user, subject=position, title=case.title)
+    db.session.commit()
+    return position
+
+
+def reject_position(user, case: Case, position_id: int, reason: str) -> Position:
+    """Reject a proposal, with a reason the proposer and the other members can read."""
+    position = _decide(user, case, position_id)
+    if position.status != PositionStatus.PROPOSED:
+        raise InvalidTransition(_("Only a proposed position can be rejected."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(_("Give a reason for rejecting the proposal."), field="reason")
+    position.status = PositionStatus.REJECTED
+    position.rejection_reason = reason[:1000]
+    position.decided_by_id, position.decided_at = user.id, utcnow()
+    record("position_rejected", actor=user, subject=position, title=case.title)
+    db.session.commit()
+    return position
+
+
+# --- starting the vote -------------------------------------------------------------------
+
+
+def start_voting(
+    user, case: Case, *, closes_at: datetime | None, open_results: bool, note: str = ""
+) -> CaseTransition:
+    """Open the vote with its options; needs at least two approved positions (the guard)."""
+    if closes_at is not None and closes_at <= utcnow():
+        raise ValidationFailed(_("The closing time must be in the future."), field="closes_on")
+    return lifecycle.transition(
+        user,
+        case,
+        "start_voting",
+        note,
+        manual=False,
+        closes_at=closes_at,
+        open_results=open_results,
+    )
+
+
+@lifecycle.guard("start_voting")
+def _needs_two_positions(case: Case) -> str | None:
+    approved = db.session.scalar(
+        select(func.count(Position.id)).where(
+            Position.case_id == case.id, Position.status == PositionStatus.APPROVED
+        )
+    )
+    if approved < MIN_POSITIONS:
+        return _(
+            "Voting needs at least %(n)d approved positions; this case has %(approved)d.",
+            n=MIN_POSITIONS,
+            approved=approved,
+        )
+    return None
+
+
+@lifecycle.after("start_voting")
+def _store_voting_options(case: Case, user, options: dict) -> None:
+    db.session.add(
+        VotingRound(
+            case_id=case.id,
+            started_at=utcnow(),
+            started_by_id=getattr(user, "id", None),
+            closes_at=options.get("closes_at"),
+            open_results=bool(options.get("open_results")),
+        )
+    )
+
+
+def voting_round(case_id: int) -> VotingRound | None:
+    return db.session.get(VotingRound, case_id)
+
+
+def rerender_markdown() -> tuple[int, int]:
+    """Re-render positions and ballots cooked by an older sanitiser (frozen results are kept
+    as they were published); returns (positions, ballots)."""
+    from thinktank.voting.models import Ballot
+
+    counts = []
+    for model, source, target in (
+        (Position, "explanation", "explanation_html"),
+        (Ballot, "reason", "reason_html"),
+    ):
+        stale = db.session.scalars(
+            select(model).where(model.markup_version != MARKUP_VERSION)
+        ).all()
+        for row in stale:
+            setattr(row, target, str(render_markdown(getattr(row, source))))
+            row.markup_version = MARKUP_VERSION
+        counts.append(len(stale))
+    db.session.commit()
+    return counts[0], counts[1]

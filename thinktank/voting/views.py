@@ -1,0 +1,162 @@
+"""Position, start-voting and ballot pages; the case page embeds the same forms."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request
+from flask_babel import format_percent
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from thinktank.cases import lifecycle
+from thinktank.cases.service import visible_case
+from thinktank.cases.views import case_url
+from thinktank.cases.vocabulary import CaseState
+from thinktank.errors import InvalidTransition, ValidationFailed
+from thinktank.extensions import db
+from thinktank.forms import attach_error
+from thinktank.permissions import require
+from thinktank.voting import ballots, page, service
+from thinktank.voting.forms import BallotForm, PositionForm, RejectForm, StartVotingForm
+from thinktank.voting.models import PositionStatus
+
+bp = Blueprint("voting", __name__, url_prefix="/cases/<int:case_id>")
+
+
+@bp.app_template_filter("percent")
+def _percent(share: float | None) -> str:
+    """0.4286 -> '43 %' in Danish, '43%' in English."""
+    return format_percent(share or 0)
+
+
+def _back(case):
+    return redirect(case_url(case, _anchor="voting"))
+
+
+def _invalid(template: str, status: int = 400, **context):
+    db.session.rollback()
+    return render_template(template, **context), status
+
+
+@bp.route("/positions/new", methods=["GET", "POST"])
+def new_position(case_id: int):
+    case = visible_case(current_user, case_id)
+    require("propose_position", case)
+    service.ensure_open_to_change(case)
+    form = PositionForm(prefix="position")
+    if form.validate_on_submit():
+        try:
+            position = service.add_position(current_user, case, form.to_input())
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            if position.status == PositionStatus.APPROVED:
+                flash(_("The position has been added."), "success")
+            else:
+                flash(_("Your proposal has been sent to the secretariat."), "success")
+            return _back(case)
+    status = 400 if form.errors else 200
+    return render_template("voting/position_form.html", case=case, form=form), status
+
+
+@bp.route("/positions/<int:position_id>/edit", methods=["GET", "POST"])
+def edit_position(case_id: int, position_id: int):
+    case = visible_case(current_user, case_id)
+    require("manage_positions", case)
+    position = service.position_of(case, position_id)
+    form = PositionForm(prefix="position", obj=position if request.method == "GET" else None)
+    if form.validate_on_submit():
+        service.edit_position(current_user, case, position.id, form.to_input())
+        flash(_("The position has been saved."), "success")
+        return _back(case)
+    return render_template(
+        "voting/position_edit.html",
+        case=case,
+        position=position,
+        form=form,
+        reject_form=RejectForm(formdata=None, prefix="reject"),
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/positions/<int:position_id>/approve")
+def approve_position(case_id: int, position_id: int):
+    case = visible_case(current_user, case_id)
+    service.approve_position(current_user, case, position_id)
+    flash(_("The position has been approved."), "success")
+    return _back(case)
+
+
+@bp.post("/positions/<int:position_id>/reject")
+def reject_position(case_id: int, position_id: int):
+    case = visible_case(current_user, case_id)
+    require("manage_positions", case)
+    position = service.position_of(case, position_id)
+    form = RejectForm(prefix="reject")
+    if form.validate_on_submit():
+        service.reject_position(current_user, case, position.id, form.reason.data)
+        flash(_("The proposal has been rejected."), "success")
+        return _back(case)
+    return _invalid(
+        "voting/position_edit.html",
+        case=case,
+        position=position,
+        form=PositionForm(prefix="position", formdata=None, obj=position),
+        reject_form=form,
+    )
+
+
+@bp.route("/voting/start", methods=["GET", "POST"])
+def start_voting(case_id: int):
+    case = visible_case(current_user, case_id)
+    require("manage_positions", case)
+    form = StartVotingForm(prefix="start")
+    if form.validate_on_submit():
+        try:
+            service.start_voting(
+                current_user,
+                case,
+                closes_at=form.closes_at(),
+                open_results=form.open_results.data == "yes",
+                note=form.note.data or "",
+            )
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(_("Voting has started."), "success")
+            return _back(case)
+    positions = service.approved_positions(case.id)
+    return render_template("voting/start.html", case=case, form=form, positions=positions), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/vote", methods=["GET", "POST"])
+def vote(case_id: int):
+    lifecycle.make_due_moves(case_id)
+    case = visible_case(current_user, case_id)
+    require("vote", case)
+    if case.state != CaseState.VOTING:
+        raise InvalidTransition(ballots.closed_message())
+    positions = service.approved_positions(case.id)
+    current = ballots.own_ballot(current_user, case.id)
+    form = BallotForm.for_positions(positions, current, prefix="ballot")
+    if form.validate_on_submit():
+        choice, position_id = form.chosen()
+        try:
+            ballots.cast_ballot(current_user, case.id, choice, position_id, form.reason.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(
+                _("Your vote has been changed.") if current else _("Your vote has been cast."),
+                "success",
+            )
+            return _back(case)
+    return render_template(
+        "voting/vote.html", case=case, form=form, positions=positions, ballot=current
+    ), (400 if form.errors else 200)
+
+
+@bp.get("/results.json")
+def results(case_id: int):
+    return jsonify(page.results_document(current_user, case_id))

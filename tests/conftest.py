@@ -387,6 +387,8 @@ def make_recommendation(app, secretariat, make_case):
         return recommendation
 
     return make
+
+
 # --- positions and voting ----------------------------------------------------------------
 
 

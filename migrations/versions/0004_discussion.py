@@ -49,6 +49,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_comments_author_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['discussion_id'], ['discussions.id'], name=op.f('fk_comments_discussion_id_discussions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['parent_id'], ['comments.id'], name=op.f('fk_comments_parent_id_comments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['position_id'], ['positions.id'], name=op.f('fk_comments_position_id_positions'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['removed_by_id'], ['users.id'], name=op.f('fk_comments_removed_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_comments'))
     )

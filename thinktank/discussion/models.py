@@ -94,7 +94,9 @@ class Comment(db.Model):
     markup_version: Mapped[int] = mapped_column(default=0)
     # An argument for or against one of the case's positions (optional).
     stance: Mapped[Stance | None] = mapped_column(enum_column(Stance, "stance"))
-    position_id: Mapped[int | None] = mapped_column(index=True)
+    position_id: Mapped[int | None] = mapped_column(
+        ForeignKey("positions.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revision_count: Mapped[int] = mapped_column(default=1)

@@ -97,6 +97,28 @@ def view(user, kind: str, subject: Any, newest_first: bool = False) -> Discussio
     )
 
 
+def arguments(kind: str, subject_id: int) -> dict[int, dict[str, list[Comment]]]:
+    """{position id: {"for": [...], "against": [...]}}: the comments marked as arguments
+    (removed ones left out), oldest first, in one query."""
+    found: dict[int, dict[str, list[Comment]]] = {}
+    marked = db.session.scalars(
+        select(Comment)
+        .join(Discussion, Discussion.id == Comment.discussion_id)
+        .where(
+            Discussion.subject_type == kind,
+            Discussion.subject_id == subject_id,
+            Comment.position_id.is_not(None),
+            Comment.removed_at.is_(None),
+        )
+        .options(joinedload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+    )
+    for comment in marked:
+        side = found.setdefault(comment.position_id, {"for": [], "against": []})
+        side[comment.stance.value].append(comment)
+    return found
+
+
 def comment_in_context(user, comment_id: int) -> tuple[Comment, subjects.Subject, Any]:
     """A comment with the subject it belongs to, if ``user`` may read that subject."""
     comment = db.session.scalar(

@@ -68,6 +68,11 @@ def _case_subject() -> Subject:
         cases = db.session.scalars(select(Case).where(Case.id.in_(ids)))
         return {case.id: (case.title, case_url(case)) for case in cases}
 
+    def positions(case) -> list[tuple[int, str]]:
+        from thinktank.voting.service import approved_positions
+
+        return [(position.id, position.title) for position in approved_positions(case.id)]
+
     return Subject(
         kind="case",
         load_visible=visible_case,
@@ -75,6 +80,7 @@ def _case_subject() -> Subject:
         url=case_url,
         title=lambda case: case.title,
         describe_many=describe_many,
+        positions=positions,
     )
 
 

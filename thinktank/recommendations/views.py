@@ -29,6 +29,7 @@ from thinktank.recommendations.forms import (
 )
 from thinktank.recommendations.models import Recommendation, Status
 from thinktank.text import slugify
+from thinktank.voting.page import frozen_result
 
 bp = Blueprint("recommendations", __name__)
 
@@ -96,6 +97,7 @@ def _render_version(recommendation_id: int, number: int | None):
         supersedes=portal.supersedes(recommendation.id),
         adoptions=portal.adoptions(recommendation.id),
         adopt_form=AdoptForm(formdata=None),
+        vote=frozen_result(recommendation.case),
         is_latest=number is None or number == recommendation.current_version,
     )
 

@@ -17,6 +17,7 @@ from thinktank.cases import lifecycle, sections
 from thinktank.cases.models import Case
 from thinktank.cases.service import visible_case
 from thinktank.cases.vocabulary import CaseState
+from thinktank.discussion import service as discussion
 from thinktank.extensions import db
 from thinktank.members.service import participants_clause
 from thinktank.models import utcnow
@@ -102,6 +103,7 @@ def voting_section(case: Case, user) -> dict[str, Any] | None:
         "turnout": current_turnout(case.id)
         if case.state == CaseState.VOTING and result is None
         else None,
+        "arguments": discussion.arguments("case", case.id) if approved else {},
         "ballot": ballot,
         "abstain": BallotChoice.ABSTAIN,
         "recuse": BallotChoice.RECUSE,
@@ -109,6 +111,16 @@ def voting_section(case: Case, user) -> dict[str, Any] | None:
         "min_positions": MIN_POSITIONS,
         **forms,
     }
+
+
+def frozen_result(case: Case) -> dict[str, Any] | None:
+    """The frozen vote of a case, as the results template shows it (for recommendations)."""
+    stored = db.session.get(VoteResult, case.id)
+    if stored is None:
+        return None
+    result = result_view(stored.snapshot)
+    voters = {v.voter_id for v in [*result.recusals, *(v for g in result.groups for v in g.votes)]}
+    return {"result": result, "final": True, "member_ids": _member_ids(voters)}
 
 
 def results_document(user, case_id: int) -> dict[str, Any]:

@@ -13,6 +13,8 @@ from sqlalchemy import Select, or_, select
 
 from thinktank.accounts.models import User
 from thinktank.audit.service import describe_action, record
+from thinktank.cases.models import Case
+from thinktank.cases.policies import visible_clause
 from thinktank.errors import InvalidTransition, NotFound, ValidationFailed
 from thinktank.extensions import db
 from thinktank.members.models import Interest, InterestKind
@@ -135,9 +137,6 @@ def member_for_page(member_id: int) -> User:
 
 def authored_cases(viewer, member_id: int, limit: int = 50) -> list:
     """The cases a member wrote that ``viewer`` may see, newest activity first."""
-    from thinktank.cases.models import Case
-    from thinktank.cases.policies import visible_clause
-
     return list(
         db.session.scalars(
             select(Case)

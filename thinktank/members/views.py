@@ -14,6 +14,7 @@ from thinktank.models import local_today
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required
 from thinktank.text import slugify
+from thinktank.voting.page import frozen_votes_by
 
 bp = Blueprint("members", __name__)
 
@@ -39,8 +40,6 @@ def index():
 @bp.get("/members/<int:member_id>")
 @bp.get("/members/<int:member_id>-<slug>")
 def show(member_id: int, slug: str | None = None):
-    from thinktank.voting.page import frozen_votes_by
-
     member = service.member_for_page(member_id)
     interests = service.interests_of([member.id]).get(member.id, [])
     today = local_today()

@@ -97,6 +97,14 @@ def interests_of(user_ids: Iterable[int]) -> dict[int, list[Interest]]:
     return found
 
 
+def declared_interests(user_id: int) -> tuple[list[Interest], list[Interest]]:
+    """One person's declarations split into (current, past), newest first."""
+    interests = interests_of([user_id]).get(user_id, [])
+    today = local_today()
+    current = [interest for interest in interests if interest.is_current(today)]
+    return current, [interest for interest in interests if not interest.is_current(today)]
+
+
 def current_interests_of(user_ids: Iterable[int], on: date | None = None) -> dict[int, list]:
     on = on or local_today()
     return {

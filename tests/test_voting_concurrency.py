@@ -136,3 +136,33 @@ def test_votes_racing_the_close_are_either_in_the_result_or_refused(
     assert kept == counted  # every kept ballot is in the frozen result
     assert len(kept) + len(refused) == len(voters)
     assert snapshot["positions"][0]["count"] == len(kept)
+
+
+def test_requests_closing_a_due_vote_at_once_freeze_one_result(app, member, make_vote_case):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from thinktank.cases.models import CaseTransition
+    from thinktank.voting.closing import close_due_votes
+    from thinktank.voting.models import VotingRound
+
+    vote = make_vote_case(closes_at=datetime.now(UTC) + timedelta(hours=1))
+    with app.app_context():
+        voter = db.session.get(User, member.id)
+        cast_ballot(voter, vote.id, BallotChoice.POSITION, vote.positions[0])
+        db.session.execute(update(VotingRound).values(closes_at=datetime.now(UTC)))
+        db.session.commit()
+    closed: list[int] = []
+
+    def work(_i: int) -> None:
+        closed.append(close_due_votes(vote.id))
+
+    assert _together(app, THREADS, work) == []
+    assert sum(closed) == 1  # one request closed it; the others found it closed
+    with app.app_context():
+        steps = db.session.scalar(
+            select(func.count(CaseTransition.id)).where(CaseTransition.action == "close_voting")
+        )
+        assert steps == 1
+        assert db.session.get(VoteResult, vote.id).snapshot["ballots"] == 1

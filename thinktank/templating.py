@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request, url_for
 from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
+from thinktank.models import local_today
 from thinktank.permissions import can
 
 
@@ -35,11 +35,6 @@ def cooked(html: str | None) -> Markup:
     sanitiser's output, never raw input.
     """
     return Markup(html or "")  # noqa: S704
-
-
-def local_today() -> date:
-    """Today's date in Copenhagen (for 'due for review' and similar)."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def page_url(number: int) -> str:

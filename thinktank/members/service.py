@@ -13,6 +13,8 @@ from sqlalchemy import Select, or_, select
 
 from thinktank.accounts.models import User
 from thinktank.audit.service import describe_action, record
+from thinktank.cases.models import Case
+from thinktank.cases.policies import visible_clause
 from thinktank.errors import InvalidTransition, NotFound, ValidationFailed
 from thinktank.extensions import db
 from thinktank.members.models import Interest, InterestKind
@@ -95,6 +97,14 @@ def interests_of(user_ids: Iterable[int]) -> dict[int, list[Interest]]:
     return found
 
 
+def declared_interests(user_id: int) -> tuple[list[Interest], list[Interest]]:
+    """One person's declarations split into (current, past), newest first."""
+    interests = interests_of([user_id]).get(user_id, [])
+    today = local_today()
+    current = [interest for interest in interests if interest.is_current(today)]
+    return current, [interest for interest in interests if not interest.is_current(today)]
+
+
 def current_interests_of(user_ids: Iterable[int], on: date | None = None) -> dict[int, list]:
     on = on or local_today()
     return {
@@ -135,9 +145,6 @@ def member_for_page(member_id: int) -> User:
 
 def authored_cases(viewer, member_id: int, limit: int = 50) -> list:
     """The cases a member wrote that ``viewer`` may see, newest activity first."""
-    from thinktank.cases.models import Case
-    from thinktank.cases.policies import visible_clause
-
     return list(
         db.session.scalars(
             select(Case)

@@ -10,10 +10,10 @@ from thinktank.errors import ValidationFailed
 from thinktank.forms import attach_error
 from thinktank.members import policies, service  # noqa: F401 (policies registers rules)
 from thinktank.members.forms import EndInterestForm, InterestForm
-from thinktank.models import local_today
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required
 from thinktank.text import slugify
+from thinktank.voting.page import frozen_votes_by
 
 bp = Blueprint("members", __name__)
 
@@ -39,16 +39,13 @@ def index():
 @bp.get("/members/<int:member_id>")
 @bp.get("/members/<int:member_id>-<slug>")
 def show(member_id: int, slug: str | None = None):
-    from thinktank.voting.page import frozen_votes_by
-
     member = service.member_for_page(member_id)
-    interests = service.interests_of([member.id]).get(member.id, [])
-    today = local_today()
+    current, past = service.declared_interests(member.id)
     return render_template(
         "members/show.html",
         member=member,
-        current=[i for i in interests if i.is_current(today)],
-        past=[i for i in interests if not i.is_current(today)],
+        current=current,
+        past=past,
         cases=service.authored_cases(current_user, member.id),
         votes=frozen_votes_by(current_user, member.id),
     )
@@ -68,14 +65,13 @@ def interests():
                 _("Your interest has been declared. It is shown in the member register."), "success"
             )
             return redirect(url_for("members.interests"))
-    own = service.interests_of([current_user.id]).get(current_user.id, [])
-    today = local_today()
+    current, past = service.declared_interests(current_user.id)
     return render_template(
         "members/interests.html",
         form=form,
-        current=[i for i in own if i.is_current(today)],
-        past=[i for i in own if not i.is_current(today)],
-        end_forms={i.id: EndInterestForm(formdata=None, prefix=f"end-{i.id}") for i in own},
+        current=current,
+        past=past,
+        end_forms={i.id: EndInterestForm(formdata=None, prefix=f"end-{i.id}") for i in current},
     ), (400 if form.errors else 200)
 
 

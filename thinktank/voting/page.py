@@ -15,6 +15,7 @@ from sqlalchemy import select
 from thinktank.accounts.models import User
 from thinktank.cases import lifecycle, sections
 from thinktank.cases.models import Case
+from thinktank.cases.policies import visible_clause
 from thinktank.cases.service import visible_case
 from thinktank.cases.vocabulary import CaseState
 from thinktank.discussion import service as discussion
@@ -24,7 +25,7 @@ from thinktank.models import utcnow
 from thinktank.permissions import can
 from thinktank.voting.ballots import own_ballot
 from thinktank.voting.forms import BallotForm, PositionForm, StartVotingForm
-from thinktank.voting.models import BallotChoice, PositionStatus, VoteResult
+from thinktank.voting.models import Ballot, BallotChoice, PositionStatus, VoteResult
 from thinktank.voting.service import MIN_POSITIONS, OPEN_TO_CHANGE, positions_of, voting_round
 from thinktank.voting.tally import build_snapshot, current_turnout, result_view
 
@@ -156,9 +157,6 @@ def results_document(user, case_id: int) -> dict[str, Any]:
 
 def frozen_votes_by(viewer, member_id: int, limit: int = 50) -> list[dict[str, Any]]:
     """A member's votes and reasons as frozen in the results ``viewer`` may see, newest first."""
-    from thinktank.cases.policies import visible_clause
-    from thinktank.voting.models import Ballot
-
     rows = db.session.execute(
         select(VoteResult, Case)
         .join(Case, Case.id == VoteResult.case_id)

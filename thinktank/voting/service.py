@@ -24,7 +24,7 @@ from thinktank.markup import MARKUP_VERSION, render_markdown
 from thinktank.models import utcnow
 from thinktank.permissions import can, require
 from thinktank.voting import policies  # noqa: F401 - registers the rules used below
-from thinktank.voting.models import Position, PositionStatus, VotingRound
+from thinktank.voting.models import Ballot, Position, PositionStatus, VotingRound
 
 #: States in which positions may still change (the secretariat may prepare them on a draft).
 OPEN_TO_CHANGE = frozenset({CaseState.DRAFT, CaseState.OPEN})
@@ -218,8 +218,6 @@ def voting_round(case_id: int) -> VotingRound | None:
 def rerender_markdown() -> tuple[int, int]:
     """Re-render positions and ballots cooked by an older sanitiser (frozen results are kept
     as they were published); returns (positions, ballots)."""
-    from thinktank.voting.models import Ballot
-
     counts = []
     for model, source, target in (
         (Position, "explanation", "explanation_html"),

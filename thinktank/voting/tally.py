@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from thinktank.accounts.models import User
@@ -225,8 +226,6 @@ def _vote_view(vote: dict[str, Any]) -> VoteView:
 
 def result_view(snapshot: dict[str, Any]) -> ResultView:
     """A snapshot as the results template shows it (bars, turnout, votes by position)."""
-    from flask_babel import gettext as _
-
     votes = [_vote_view(vote) for vote in snapshot["votes"]]
     groups = [
         VoteGroup(f"position-{p['id']}", p["title"], p["count"]) for p in snapshot["positions"]

@@ -32,11 +32,6 @@ def _back(case):
     return redirect(case_url(case, _anchor="voting"))
 
 
-def _invalid(template: str, status: int = 400, **context):
-    db.session.rollback()
-    return render_template(template, **context), status
-
-
 @bp.route("/positions/new", methods=["GET", "POST"])
 def new_position(case_id: int):
     case = visible_case(current_user, case_id)
@@ -62,6 +57,7 @@ def new_position(case_id: int):
 def edit_position(case_id: int, position_id: int):
     case = visible_case(current_user, case_id)
     require("manage_positions", case)
+    service.ensure_open_to_change(case)
     position = service.position_of(case, position_id)
     form = PositionForm(prefix="position", obj=position if request.method == "GET" else None)
     if form.validate_on_submit():
@@ -95,13 +91,13 @@ def reject_position(case_id: int, position_id: int):
         service.reject_position(current_user, case, position.id, form.reason.data)
         flash(_("The proposal has been rejected."), "success")
         return _back(case)
-    return _invalid(
+    return render_template(
         "voting/position_edit.html",
         case=case,
         position=position,
         form=PositionForm(prefix="position", formdata=None, obj=position),
         reject_form=form,
-    )
+    ), 400
 
 
 @bp.route("/voting/start", methods=["GET", "POST"])

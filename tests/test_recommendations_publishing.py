@@ -308,3 +308,39 @@ def test_portal_and_page_run_a_fixed_number_of_queries(
     with count_queries() as portal_many:
         anonymous.get("/recommendations/")
     assert portal_few.count == portal_many.count
+
+
+def test_page_queries_do_not_grow_with_ballots_and_citations(
+    app,
+    client_as,
+    make_user,
+    secretariat,
+    make_vote_case,
+    make_comment,
+    make_recommendation,
+    count_queries,
+):
+    from tests.conftest import cast
+    from thinktank.cases.models import Case
+
+    def closed_case_with(voters: int, comments: int):
+        vote = make_vote_case(visibility="public")
+        with app.app_context():
+            case = db.session.get(Case, vote.id)
+            db.session.expunge(case)
+        cited = [make_comment(case, secretariat, f"Argument {n}").id for n in range(comments)]
+        for n in range(voters):
+            cast(client_as(make_user(Role.MEMBER)), vote.id, vote.positions[n % 2], f"Grund {n}")
+        client_as(secretariat).post(f"/cases/{vote.id}/transition", data={"move": "close_voting"})
+        return make_recommendation(
+            "published", case=case, title=f"Anbefaling {voters}", citations=cited
+        )
+
+    small, big = closed_case_with(1, 1), closed_case_with(25, 8)
+    anonymous = client_as(None)
+    with count_queries() as few:
+        anonymous.get(f"/recommendations/{small.id}")
+    with count_queries() as many:
+        response = anonymous.get(f"/recommendations/{big.id}")
+    assert "Grund 24" in page_text(response) and "Argument 7" in page_text(response)
+    assert few.count == many.count, str(many)

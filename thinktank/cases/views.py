@@ -49,25 +49,25 @@ def index():
     )
 
 
-def _preview(form: CaseForm) -> dict[str, str]:
-    return {name: render_markdown(getattr(form, name).data) for name in MARKDOWN_FIELDS}
+def _preview_or_ready(form: CaseForm) -> tuple[dict[str, str] | None, bool]:
+    """(preview, ready to save): the "preview" button renders the Markdown and saves nothing."""
+    if request.method != "POST":
+        return None, False
+    if request.form.get("action") == "preview":
+        form.validate()
+        return {name: render_markdown(getattr(form, name).data) for name in MARKDOWN_FIELDS}, False
+    return None, form.validate_on_submit()
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @permission_required("create_case")
 def new():
     form = CaseForm()
-    preview = None
-    if request.method == "POST":
-        if request.form.get("action") == "preview":
-            form.validate()
-            preview = _preview(form)
-        elif form.validate_on_submit():
-            case = service.create_case(current_user, form.to_input())
-            flash(
-                _("Your draft has been saved. Only you and the secretariat can see it."), "success"
-            )
-            return redirect(case_url(case))
+    preview, ready = _preview_or_ready(form)
+    if ready:
+        case = service.create_case(current_user, form.to_input())
+        flash(_("Your draft has been saved. Only you and the secretariat can see it."), "success")
+        return redirect(case_url(case))
     return render_template("cases/form.html", form=form, case=None, preview=preview)
 
 
@@ -75,20 +75,16 @@ def new():
 def edit(case_id: int):
     case = service.case_for_edit(current_user, case_id)
     form = CaseForm() if request.method == "POST" else CaseForm.for_case(case)
-    preview = None
-    if request.method == "POST":
-        if request.form.get("action") == "preview":
-            form.validate()
-            preview = _preview(form)
-        elif form.validate_on_submit():
-            if service.update_case(current_user, case, form.to_input()):
-                flash(
-                    _("The case has been saved. The earlier version is kept in its history."),
-                    "success",
-                )
-            else:
-                flash(_("Nothing was changed."), "info")
-            return redirect(case_url(case))
+    preview, ready = _preview_or_ready(form)
+    if ready:
+        if service.update_case(current_user, case, form.to_input()):
+            flash(
+                _("The case has been saved. The earlier version is kept in its history."),
+                "success",
+            )
+        else:
+            flash(_("Nothing was changed."), "info")
+        return redirect(case_url(case))
     return render_template("cases/form.html", form=form, case=case, preview=preview)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tests.conftest import page_text
 from thinktank.accounts.models import User
@@ -14,6 +14,7 @@ from thinktank.demo_cases import (
     CHATBOT,
     CHILD_WELFARE,
     CROSS_SECTOR_DATA,
+    DAYCARE_SUBSIDY,
     REHABILITATION_AIDS,
     UNEMPLOYMENT,
 )
@@ -73,8 +74,24 @@ def test_voting_and_open_cases_get_argued_threads_by_several_members(app, seeded
         assert any(comment.parent_id for comment in comments)
         assert len({comment.author.email for comment in comments}) >= 5
         assert all(comment.body_html.startswith("<p>") for comment in comments)
-    for demo in (CHATBOT, CROSS_SECTOR_DATA, CHILD_WELFARE):
+    for demo in (CROSS_SECTOR_DATA, CHILD_WELFARE):
         assert _comments(app, demo) == []
+
+
+def test_closed_cases_were_discussed_while_they_were_open(app, seeded):
+    for demo in (CHATBOT, DAYCARE_SUBSIDY):
+        comments = _comments(app, demo)
+        assert 5 <= len(comments) <= 8
+        assert max(comment.depth for comment in comments) >= 2
+        assert len({comment.author.email for comment in comments}) >= 5
+        with app.app_context():
+            case = db.session.scalar(
+                select(Case)
+                .where(Case.title == demo.content.title)
+                .options(selectinload(Case.transitions))
+            )
+            moves = {step.action: step.created_at for step in case.transitions}
+        assert all(moves["open"] < c.created_at < moves["start_voting"] for c in comments)
 
 
 def test_threads_nest_deeply_and_replies_come_after_what_they_answer(app, seeded):

@@ -3,13 +3,24 @@
 Each case names its author (a demo member), its content as the author wrote it, an
 optional correction saved as a second version, and the lifecycle steps it has been through.
 ``thinktank.demo`` creates them; the texts are content, so they are not translated.
+
+A case with a past (it was voted on and led to a recommendation) says how many days ago each
+step happened; :func:`dated` puts what a step adds during seeding on that day, so the case
+page, the public log and the recommendation tell the story in order.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from textwrap import dedent
 
+from sqlalchemy import func, select, update
+
+from thinktank.audit.models import AuditEvent
+from thinktank.cases.models import Case, CaseRevision, CaseTransition
 from thinktank.cases.service import CaseInput
 from thinktank.cases.vocabulary import (
     AiActRisk,
@@ -21,14 +32,27 @@ from thinktank.cases.vocabulary import (
     TechnologyKind,
     Visibility,
 )
+from thinktank.extensions import db
+from thinktank.notifications.models import Notification
+from thinktank.recommendations.models import (
+    Adoption,
+    Cosignature,
+    MinorityOpinion,
+    Recommendation,
+    RecommendationVersion,
+    ReviewResponse,
+)
+from thinktank.voting.models import Ballot, BallotChange, Position
 
 
 @dataclass(frozen=True)
 class Step:
-    """A lifecycle move; ``submit`` is made by the author, every other move by the secretariat."""
+    """A lifecycle move; ``submit`` is made by the author, every other move by the secretariat.
+    ``discuss`` is no move: the members post the case's demo discussion (while it is open)."""
 
     move: str
     note: str = ""
+    days_ago: float | None = None  # when it happened; None: when the demo is seeded
 
 
 @dataclass(frozen=True)
@@ -41,6 +65,50 @@ class DemoCase:
 
 def _md(text: str) -> str:
     return dedent(text).strip()
+
+
+#: The rows a demo step can add, with their time columns (those a row has set are dated).
+_ADDED_ROWS = (
+    (Case, "created_at", "updated_at", "last_activity_at"),
+    (CaseRevision, "created_at"),
+    (CaseTransition, "created_at"),
+    (AuditEvent, "created_at"),
+    (Notification, "created_at"),
+    (Position, "created_at", "updated_at", "decided_at"),
+    (Ballot, "cast_at", "updated_at"),
+    (BallotChange, "created_at"),
+    (Recommendation, "created_at", "updated_at"),
+    (ReviewResponse, "created_at"),
+    (MinorityOpinion, "created_at", "updated_at"),
+    (Cosignature, "created_at"),
+    (RecommendationVersion, "published_at"),
+    (Adoption, "created_at"),
+)
+
+
+@contextmanager
+def dated(when: datetime | None) -> Iterator[datetime | None]:
+    """Put every row the block adds through the services on ``when`` (None: leave them).
+
+    Only added rows are moved; times the block sets on existing rows (a case's submission, a
+    recommendation's publication) are the caller's to set, inside the block.
+    """
+    if when is None:
+        yield None
+        return
+    last_ids = {
+        model: db.session.scalar(select(func.max(model.id))) or 0 for model, *_ in _ADDED_ROWS
+    }
+    yield when
+    for model, *columns in _ADDED_ROWS:
+        for name in columns:
+            column = getattr(model, name)
+            db.session.execute(
+                update(model)
+                .where(model.id > last_ids[model], column.is_not(None))
+                .values({name: when})
+            )
+    db.session.commit()
 
 
 def _data(*kinds: PersonalData) -> list[str]:
@@ -341,21 +409,25 @@ CHATBOT = DemoCase(
         visibility=Visibility.PUBLIC,
     ),
     steps=(
-        Step("submit"),
+        Step("submit", days_ago=84),
         Step(
             "open",
             "Åbnet til drøftelse. To borgerservicechefer er inviteret til at kommentere de tre "
             "mulige garantier.",
+            days_ago=81,
         ),
+        Step("discuss", days_ago=67),
         Step(
             "start_voting",
             "Positionerne er godkendt: menneskelig kontakt som en ret, chatbot som supplement "
             "med klare grænser, og chatbot kun til generel vejledning.",
+            days_ago=66,
         ),
         Step(
             "close_voting",
             "Afstemningen er lukket efter 14 dage. Sekretariatet skriver et udkast til "
             "anbefaling på grundlag af resultatet og drøftelsen.",
+            days_ago=52,
         ),
     ),
 )
@@ -536,4 +608,141 @@ CHILD_WELFARE = DemoCase(
 )
 
 
-DEMO_CASES = (UNEMPLOYMENT, REHABILITATION_AIDS, CHATBOT, CROSS_SECTOR_DATA, CHILD_WELFARE)
+DAYCARE_SUBSIDY = DemoCase(
+    author="ekspert1@kl-demo.dk",
+    content=CaseInput(
+        title="Må en softwarerobot afgøre økonomisk friplads – og kræve pengene tilbage?",
+        summary=(
+            "Pladsanvisningen vil lade en softwarerobot træffe afgørelser om økonomisk friplads "
+            "i dagtilbud ud fra familiens indkomst i eIndkomst og selv sende et krav, når "
+            "tilskuddet efterreguleres. Familierne får svar på få dage i stedet for seks uger, "
+            "men en fejl i indkomst eller husstand kan give en familie med lidt luft i "
+            "økonomien et krav på flere tusind kroner – uden at et menneske har set sagen."
+        ),
+        dilemma=_md("""
+            Forældre med lav indkomst kan søge om **økonomisk fripladstilskud** til deres barns
+            plads i vuggestue, børnehave eller dagpleje. Tilskuddet afhænger af husstandens
+            samlede indkomst, antallet af børn og om forælderen er enlig. I dag indhenter seks
+            sagsbehandlere i pladsanvisningen indkomsten, regner tilskuddet ud og sender
+            afgørelsen – omkring 3.400 ansøgninger om året, med op til seks ugers ventetid.
+            Når årsopgørelserne foreligger, efterregulerer kommunen tilskuddet, og familier,
+            der har fået for meget, skal betale forskellen tilbage.
+
+            Kommunen vil nu lade en softwarerobot (RPA) overtage arbejdet efter faste regler:
+
+            | Opgave | I dag | Med robotten |
+            |---|---|---|
+            | Indhente indkomst og husstand | Sagsbehandler | Robot: eIndkomst og CPR |
+            | Beregne tilskuddet | Sagsbehandler | Robot, efter den årlige indkomsttabel |
+            | Afgørelse ved ansøgning | Sagsbehandler | Robot, sendt i Digital Post |
+            | Efterregulering og krav | Sagsbehandler, med stikprøver | Robot: alle familier, krav sendes automatisk |
+            | Selvstændige, delt bopæl og andre særlige forhold | Sagsbehandler | Sendes til sagsbehandler |
+
+            Robotten er ikke "intelligent": Den følger de samme regler hver gang og regner
+            ikke forkert. Men den er aldrig bedre end de data, den får:
+
+            - **Husstanden** læses af CPR-adressen. Er en ny kæreste flyttet ind, eller er
+              forældrene gået fra hinanden uden at flytte, er grundlaget forkert.
+            - **Indkomsten** i eIndkomst kan være foreløbig, og selvstændiges indkomst kendes
+              først, når årsopgørelsen er færdig.
+            - **Kravene** ved efterregulering kan være på 10.000 kr. eller mere og rammer ofte
+              familier, hvis økonomi netop har ændret sig.
+
+            En afgørelse, der træffes helt uden et menneske, skal stadig opfylde
+            forvaltningslovens krav til partshøring og begrundelse, og
+            databeskyttelsesforordningens art. 22 stiller særlige krav til afgørelser, der
+            alene bygger på automatisk behandling.
+
+            **Spørgsmål til tænketanken:** Hvilke afgørelser om en hverdagsydelse må en robot
+            træffe alene – og hvad skal der til, før et automatisk tilbagebetalingskrav sendes
+            til en familie?
+            """),
+        domain=Domain.CHILDREN,
+        tags=[
+            "rpa",
+            "automatiske afgørelser",
+            "økonomisk friplads",
+            "dagtilbud",
+            "efterregulering",
+        ],
+        technology=TechnologyKind.RPA,
+        algorithm_role=AlgorithmRole.DECIDING,
+        ai_act_risk=AiActRisk.NOT_AI,
+        personal_data=_data(
+            PersonalData.IDENTITY, PersonalData.CPR, PersonalData.FINANCES, PersonalData.FAMILY
+        ),
+        sensitive_data=False,
+        cross_sector_data=True,
+        data_sources=(
+            "Ansøgninger i kommunens pladsanvisningssystem, indkomstoplysninger fra eIndkomst, "
+            "årsopgørelser fra Skatteforvaltningen ved efterreguleringen og husstandens "
+            "sammensætning fra CPR."
+        ),
+        affected=(
+            "Omkring 3.400 familier om året, der søger økonomisk friplads – mange af dem enlige "
+            "forsørgere og familier med lav eller svingende indkomst – og pladsanvisningens seks "
+            "sagsbehandlere, hvis opgaver ændres fra beregning til kontrol og vejledning."
+        ),
+        benefits=_md("""
+            - Svar på ansøgningen på få dage i stedet for op til seks uger.
+            - Ens beregning for alle familier og færre regnefejl.
+            - Efterreguleringen sker hurtigere, så kravene bliver mindre.
+            - Sagsbehandlerne får tid til de familier, der har brug for vejledning.
+            """),
+        risks=_md("""
+            - **Forkert husstand:** CPR-adressen viser ikke altid, hvem der reelt bor sammen.
+            - **Store krav uden varsel:** Et automatisk krav kan komme bag på en familie, der
+              ikke vidste, at indkomsten var ændret.
+            - **Manglende begrundelse:** En standardtekst forklarer ikke, hvordan netop denne
+              families tilskud er regnet ud.
+            - **Skjulte fejl:** Når ingen ser afgørelserne, opdages en fejl i reglerne først,
+              når mange familier har klaget.
+            - **Digital Post:** Familier, der ikke læser deres digitale post, opdager først
+              kravet, når det er sendt til inddrivelse.
+            """),
+        human_contact=HumanContact.PARTLY,
+        legal_basis=(
+            "Dagtilbudsloven (reglerne om økonomisk fripladstilskud) og bekendtgørelsen om "
+            "tilskud til dagtilbud. Forvaltningsloven §§ 19 og 22-24 (partshøring og "
+            "begrundelse). Databeskyttelsesforordningen art. 6, stk. 1, litra c og e, og art. "
+            "22 om afgørelser, der alene bygger på automatisk behandling; databeskyttelseslovens "
+            "§ 11 om cpr-nummer. Lov om inddrivelse af gæld til det offentlige, hvis et krav ikke "
+            "betales."
+        ),
+        dpia=Dpia.DONE,
+        visibility=Visibility.PUBLIC,
+    ),
+    steps=(
+        Step("submit", days_ago=50),
+        Step(
+            "open",
+            "Åbnet til drøftelse. Pladsanvisningen har delt sine tal for ansøgninger og krav ved "
+            "efterreguleringen i det seneste år.",
+            days_ago=48,
+        ),
+        Step("discuss", days_ago=37),
+        Step(
+            "start_voting",
+            "Tre positioner til afstemning: robotten må bevilge, men et menneske ser afslag og "
+            "krav; fuld automatisering med skærpede garantier; og et menneske godkender hver "
+            "afgørelse.",
+            days_ago=36,
+        ),
+        Step(
+            "close_voting",
+            "Afstemningen er lukket efter 14 dage. Sekretariatet skriver et udkast til "
+            "anbefaling, der sendes i høring blandt medlemmerne.",
+            days_ago=22,
+        ),
+    ),
+)
+
+
+DEMO_CASES = (
+    UNEMPLOYMENT,
+    REHABILITATION_AIDS,
+    CHATBOT,
+    CROSS_SECTOR_DATA,
+    CHILD_WELFARE,
+    DAYCARE_SUBSIDY,
+)

@@ -1,23 +1,34 @@
-"""The demo discussions: argued Danish threads on the cases that are open or in voting.
+"""The demo discussions: argued Danish threads on the cases, as the members wrote them.
 
-Each remark names its author (a demo account), what it answers and how long ago it was
-written. Everything goes through the discussion service, so mentions notify, the edit keeps
-its revision, the removal keeps the thread's shape and the flag waits in the moderation
-queue. ``thinktank.demo`` calls :func:`seed_discussions`; the texts are content, so they are
-not translated. The chatbot case is closed and takes no new comments, so it gets none here.
+Each remark names its author (a demo account), what it answers and how long before the end
+of the discussion it was written. Everything goes through the discussion service, so
+mentions notify, the edit keeps its revision, the removal keeps the thread's shape and the
+flag waits in the moderation queue. The texts are content, so they are not translated.
+
+A case that has moved past discussion (the chatbot and daycare subsidy cases are closed)
+takes no comments, so its discussion is posted while it is open, by the ``discuss`` step of
+its walk through the lifecycle (:func:`discuss`); the other discussions are posted on the
+open and voting cases afterwards, by :func:`seed_discussions`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
 from thinktank.accounts.models import User
 from thinktank.cases.models import Case
-from thinktank.demo_cases import REHABILITATION_AIDS, UNEMPLOYMENT, DemoCase, _md
+from thinktank.demo_cases import (
+    CHATBOT,
+    DAYCARE_SUBSIDY,
+    REHABILITATION_AIDS,
+    UNEMPLOYMENT,
+    DemoCase,
+    _md,
+)
 from thinktank.discussion import service, subjects
 from thinktank.discussion.models import Comment, Discussion
 from thinktank.extensions import db
@@ -37,7 +48,7 @@ KARIN = "laeser@kl-demo.dk"  # a registered reader: may flag, not write
 class Remark:
     key: str
     author: str  # a demo account's e-mail
-    hours_ago: int  # when it was written, before the seeding
+    hours_ago: int  # how long before the discussion's end it was written
     body: str
     reply_to: str | None = None  # the key of the remark it answers
     edited: str = ""  # the text its author changed it to afterwards
@@ -444,15 +455,268 @@ REHABILITATION_AIDS_DISCUSSION = DemoDiscussion(
     ),
 )
 
-DEMO_DISCUSSIONS = (UNEMPLOYMENT_DISCUSSION, REHABILITATION_AIDS_DISCUSSION)
+CHATBOT_DISCUSSION = DemoDiscussion(
+    case=CHATBOT,
+    remarks=(
+        Remark(
+            "first_answer",
+            SOFIE,
+            290,
+            body=_md("""
+            Princippet om, at ingen borger må møde en mur af robotter, skal kunne ses på
+            skærmen. I mange af de chatbots, vi har set, dukker muligheden for at tale med en
+            medarbejder først op, når borgeren har skrevet "menneske" tre gange.
+
+            Knappen til en medarbejder skal være synlig **fra det første svar** – og den skal
+            føre til en medarbejder i dag, ikke til en formular, der bliver besvaret om en uge.
+            """),
+        ),
+        Remark(
+            "aarhus",
+            ANDERS,
+            262,
+            reply_to="first_answer",
+            body=_md("""
+            Enig, og det kan lade sig gøre. I Aarhus har vi haft en chatbot i borgerservice i
+            et år. Et par tal fra det seneste kvartal:
+
+            | | Andel af samtalerne |
+            |---|---|
+            | Borgeren fik svar uden at kontakte os igen | 61 % |
+            | Borgeren valgte "Tal med en medarbejder" | 9 % |
+            | Spørgsmålet handlede om borgerens egen sag | 14 % |
+
+            Telefonen har været åben som før hele tiden. Opkaldene om pas og flytning er
+            faldet med en fjerdedel – uden at vi har skåret ned på telefontiden.
+            """),
+        ),
+        Remark(
+            "quality",
+            FATIMA,
+            236,
+            reply_to="aarhus",
+            body=_md("""
+            Tallene siger noget om, hvor mange der fik *et* svar – ikke om svaret var rigtigt.
+            En borger, der har fået en forkert frist for at melde flytning, kontakter jo ikke
+            kommunen igen; han tror, han har fået svar.
+
+            Kvaliteten skal måles for sig: Lad medarbejderne gennemgå en tilfældig stikprøve
+            af samtaler hver måned, tæl de forkerte og de ufuldstændige svar, og del tallene
+            op på sprog og emne. Det er dér, det viser sig, om chatbotten svigter nogle
+            grupper mere end andre.
+            """),
+        ),
+        Remark(
+            "sources",
+            LOUISE,
+            212,
+            reply_to="quality",
+            body=_md("""
+            Teknisk kan man gøre det meget sværere for sprogmodellen at opfinde et svar:
+            Den må kun svare ud fra kommunens egne sider og borger.dk, og hvert svar viser
+            den side, det bygger på. Finder den ingen side, der dækker spørgsmålet, siger den
+            det og tilbyder en medarbejder i stedet for at gætte.
+
+            Det fjerner ikke fejlene, men det gør dem til at finde – både for borgeren og for
+            den, der gennemgår stikprøven.
+            """),
+        ),
+        Remark(
+            "free_text",
+            JENS,
+            180,
+            body=_md("""
+            Set med databeskyttelsesbriller er det største problem det, borgerne selv
+            skriver. De skriver cpr-nummer, diagnoser og navne på deres børn i chatten, uanset
+            hvad vi beder dem om.
+
+            Før en kommune går i gang, bør den sikre, at
+
+            - cpr-numre og andre åbenlyse personoplysninger fjernes automatisk, før teksten
+              sendes til sprogmodellen,
+            - samtalerne behandles i EU og ikke bruges til at træne leverandørens modeller,
+            - samtalerne slettes efter en kort, fast frist.
+            """),
+        ),
+        Remark(
+            "contract",
+            PETER,
+            160,
+            reply_to="free_text",
+            body=_md("""
+            Og kravene skal stå i **kontrakten**. Leverandørerne opdaterer sprogmodellerne
+            flere gange om året, og en chatbot, der opførte sig pænt ved idriftsættelsen, kan
+            svare anderledes efter en opdatering.
+
+            Kommunen bør derfor kunne kræve at få besked før hver ny model, teste den på sine
+            egne spørgsmål, før den tages i brug, og stoppe den, hvis kvaliteten falder. Husk
+            også, at kommunen har vejledningspligten efter forvaltningslovens § 7 – den kan
+            ikke overlades til leverandøren.
+            """),
+        ),
+        Remark(
+            "before_vote",
+            METTE,
+            26,
+            body=_md("""
+            Tak for en skarp drøftelse. Sekretariatet har samlet den i tre positioner til
+            afstemningen:
+
+            1. Menneskelig kontakt skal være en ret.
+            2. Chatbot som supplement med klare grænser.
+            3. Chatbot kun til generel vejledning.
+
+            Uanset udfaldet tager vi kravene om en synlig vej til en medarbejder, svar med
+            kildehenvisning, månedlige stikprøver og beskyttelse af det, borgerne skriver,
+            med i udkastet til anbefaling.
+            """),
+        ),
+    ),
+)
+
+DAYCARE_SUBSIDY_DISCUSSION = DemoDiscussion(
+    case=DAYCARE_SUBSIDY,
+    remarks=(
+        Remark(
+            "claims",
+            SOFIE,
+            250,
+            body=_md("""
+            Det er efterreguleringen, der bekymrer mig. Socialrådgivere møder hvert år
+            familier, der har fået et krav på 8.000-12.000 kr. for fripladstilskud, de fik
+            for halvandet år siden – ofte lige efter et samlivsbrud eller et jobskifte.
+
+            Når et menneske sender kravet, bliver der tid til at se, om der er en
+            forklaring, og til at tilbyde en afdragsordning. Når en robot sender det en
+            fredag i Digital Post, opdager nogle familier det først, når det er sendt til
+            inddrivelse.
+            """),
+        ),
+        Remark(
+            "figures",
+            ANDERS,
+            226,
+            reply_to="claims",
+            body=_md("""
+            Her er pladsanvisningens tal fra sidste år, så vi taler om det samme:
+
+            - 3.412 ansøgninger, heraf fik 74 % fuldt tilskud som søgt.
+            - Efterreguleringen gav 640 krav; 85 af dem var på over 10.000 kr.
+            - I omkring fire ud af ti af kravene var årsagen en ændret husstand – typisk en ny
+              samlever – ikke en ændret indkomst.
+
+            Så de store krav handler mest om husstanden, og den kan robotten kun se gennem
+            CPR-adressen.
+            """),
+        ),
+        Remark(
+            "notice",
+            PETER,
+            204,
+            reply_to="figures",
+            body=_md("""
+            Juridisk må en kommune gerne træffe afgørelser helt automatisk, når reglerne er
+            faste – men forvaltningslovens krav gælder stadig. To ting er afgørende her:
+
+            1. **Partshøring:** Bygger et krav på oplysninger om husstanden, som familien ikke
+               selv har givet, skal familien høres, før kravet sendes. Et varsel med 14 dages
+               frist kan sagtens sendes automatisk.
+            2. **Begrundelse:** Afgørelsen skal vise beregningen med familiens egne tal – ikke
+               kun henvise til reglerne.
+
+            Varslet er også det bedste værn mod fejl: Familien kender sin husstand bedre end
+            CPR gør.
+            """),
+        ),
+        Remark(
+            "asymmetry",
+            FATIMA,
+            186,
+            reply_to="notice",
+            body=_md("""
+            Jeg vil tilføje, at fejlene ikke er lige dyre. En bevilling, der er lidt for stor,
+            koster kommunen penge, som efterreguleringen alligevel retter. Et forkert krav
+            kan vælte økonomien i en familie, der i forvejen har svært ved at få den til at
+            hænge sammen.
+
+            Derfor giver det mening at automatisere det, der er til familiens fordel, og lade
+            et menneske se det, der er til ugunst. Og mål det: Hvor mange automatiske
+            afgørelser ændres efter en klage, og er der grupper, der klager oftere end andre?
+            """),
+        ),
+        Remark(
+            "parallel_run",
+            LOUISE,
+            170,
+            body=_md("""
+            Et par erfaringer fra den tekniske side: En softwarerobot arbejder i de samme
+            skærmbilleder som sagsbehandleren, og den går i stå eller læser forkert, når et
+            system bliver opdateret. Derfor bør kommunen
+
+            - lade robotten køre parallelt med sagsbehandlerne i mindst tre måneder og
+              sammenligne resultaterne, før den sender afgørelser,
+            - logge hvert trin, så det kan ses, hvilke oplysninger en afgørelse bygger på,
+            - lade robotten stoppe og sende sagen til en sagsbehandler, når en oplysning
+              mangler eller ser usædvanlig ud.
+            """),
+        ),
+        Remark(
+            "information",
+            JENS,
+            150,
+            reply_to="parallel_run",
+            body=_md("""
+            Enig, og så skal familierne vide det. Når en afgørelse alene bygger på automatisk
+            behandling, skal kommunen oplyse om det allerede i ansøgningen, efter
+            databeskyttelsesforordningens art. 13 og 22, og fortælle, hvordan man får en
+            sagsbehandler til at se på sagen.
+
+            Og konsekvensanalysen bør tage stilling til, om CPR-adressen overhovedet er et
+            godt nok grundlag for at afgøre, hvem der er en husstand.
+            """),
+        ),
+        Remark(
+            "before_vote",
+            METTE,
+            20,
+            body=_md("""
+            Tak for input. Drøftelsen peger på tre positioner, som vi sætter til afstemning:
+
+            1. Robotten må bevilge – et menneske ser afslag og krav.
+            2. Fuld automatisering med skærpede garantier.
+            3. Et menneske godkender hver afgørelse.
+
+            Varsel før krav, en begrundelse med familiens egne tal og en parallelkørsel før
+            idriftsættelsen ser ud til at have bred opbakning, uanset udfaldet.
+            """),
+        ),
+    ),
+)
+
+DEMO_DISCUSSIONS = (
+    UNEMPLOYMENT_DISCUSSION,
+    REHABILITATION_AIDS_DISCUSSION,
+    CHATBOT_DISCUSSION,
+    DAYCARE_SUBSIDY_DISCUSSION,
+)
 
 
 def seed_discussions(users: dict[str, User]) -> int:
-    """Post the demo discussions on cases that have no comments yet; return how many."""
+    """Post the demo discussions of open and voting cases that have no comments yet (the
+    others were posted by their case's ``discuss`` step); return how many comments."""
     # The service builds permalinks with url_for, which outside a request needs SERVER_NAME;
     # seed-demo runs in a bare app context, and the links it stores are relative anyway.
     with current_app.test_request_context("/"):
-        return sum(seed_discussion(demo, users) for demo in DEMO_DISCUSSIONS)
+        return sum(
+            seed_discussion(demo, users) for demo in DEMO_DISCUSSIONS if not _posted_by_step(demo)
+        )
+
+
+def discuss(case: Case, users: dict[str, User], at: datetime) -> None:
+    """The ``discuss`` step: post the case's demo discussion, which ended at ``at``."""
+    demo = next(demo for demo in DEMO_DISCUSSIONS if demo.case.content.title == case.title)
+    with current_app.test_request_context("/"):
+        _post(demo, case, users, at)
 
 
 def seed_discussion(demo: DemoDiscussion, users: dict[str, User]) -> int:
@@ -460,17 +724,7 @@ def seed_discussion(demo: DemoDiscussion, users: dict[str, User]) -> int:
     case = db.session.scalar(select(Case).where(Case.title == demo.case.content.title))
     if case is None or _has_comments(case) or _closed_to(users[demo.case.author], case):
         return 0
-    now = utcnow()
-    posted: dict[str, int] = {}
-    for remark in demo.remarks:
-        parent_id = posted[remark.reply_to] if remark.reply_to else None
-        comment, _link = service.post(
-            users[remark.author], "case", case.id, remark.body, parent_id=parent_id
-        )
-        # Spread the thread over the past days, as it was written; replies follow parents.
-        comment.created_at = now - timedelta(hours=remark.hours_ago)
-        posted[remark.key] = comment.id
-    db.session.commit()
+    posted = _post(demo, case, users, utcnow())
     for remark in demo.remarks:
         comment_id = posted[remark.key]
         if remark.edited:
@@ -481,6 +735,27 @@ def seed_discussion(demo: DemoDiscussion, users: dict[str, User]) -> int:
         if remark.removed_for:
             service.remove(users[METTE], comment_id, remark.removed_for)
     return len(demo.remarks)
+
+
+def _post(
+    demo: DemoDiscussion, case: Case, users: dict[str, User], end: datetime
+) -> dict[str, int]:
+    """Post the remarks, each dated as it was written; returns the comment ids by key."""
+    posted: dict[str, int] = {}
+    for remark in demo.remarks:
+        parent_id = posted[remark.reply_to] if remark.reply_to else None
+        comment, _link = service.post(
+            users[remark.author], "case", case.id, remark.body, parent_id=parent_id
+        )
+        # Spread the thread over the days before its end; replies follow what they answer.
+        comment.created_at = end - timedelta(hours=remark.hours_ago)
+        posted[remark.key] = comment.id
+    db.session.commit()
+    return posted
+
+
+def _posted_by_step(demo: DemoDiscussion) -> bool:
+    return any(step.move == "discuss" for step in demo.case.steps)
 
 
 def _has_comments(case: Case) -> bool:

@@ -2,26 +2,27 @@
 
 The long-term unemployment case is in voting with hidden results and some ballots; the
 chatbot case has a frozen result with reasons, an abstention and a recusal (a member from
-a company that sells chatbots to municipalities). Texts are content, so not translated.
+a company that sells chatbots to municipalities); the daycare subsidy case has a frozen
+result split three ways. Texts are content, so not translated.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from textwrap import dedent
 
 from sqlalchemy import select
 
 from thinktank.accounts.models import User
 from thinktank.cases.models import Case
-from thinktank.demo_cases import CHATBOT, UNEMPLOYMENT
+from thinktank.demo_cases import CHATBOT, DAYCARE_SUBSIDY, UNEMPLOYMENT
 from thinktank.extensions import db
 from thinktank.members.models import Interest, InterestKind
 from thinktank.members.service import InterestInput, declare_interest
 from thinktank.models import utcnow
 from thinktank.voting import ballots, service
-from thinktank.voting.models import BallotChoice
+from thinktank.voting.models import BallotChoice, VoteResult, VotingRound
 
 ABSTAIN, RECUSE = "abstain", "recuse"
 
@@ -164,6 +165,78 @@ DEMO_VOTES = {
                 RECUSE,
                 "Netcompany leverer chatbotløsninger til kommuner og deltager i udbud på "
                 "netop den slags løsning. Jeg stemmer derfor ikke.",
+            ),
+            DemoBallot(
+                "sekretariat@kl-demo.dk",
+                ABSTAIN,
+                "Sekretariatet skriver anbefalingen og undlader derfor at stemme.",
+            ),
+        ),
+    ),
+    DAYCARE_SUBSIDY.content.title: DemoVote(
+        positions=(
+            DemoPosition(
+                "Robotten må bevilge – et menneske ser afslag og krav",
+                _md("""
+                    Robotten må beregne tilskuddet og træffe afgørelsen, når familien får det,
+                    den har søgt om. **Afslag, nedsættelser og tilbagebetalingskrav** ses af en
+                    sagsbehandler, før de sendes.
+                    """),
+            ),
+            DemoPosition(
+                "Fuld automatisering med skærpede garantier",
+                _md("""
+                    Robotten må træffe alle afgørelser, også om krav, hvis:
+
+                    - familien varsles og kan gøre indsigelse, før et krav sendes,
+                    - afgørelsen viser beregningen med familiens egne tal,
+                    - en sagsbehandler hver måned gennemgår en stikprøve af afgørelserne.
+                    """),
+            ),
+            DemoPosition(
+                "Et menneske godkender hver afgørelse",
+                "Robotten forbereder sagen og regner tilskuddet ud, men en sagsbehandler "
+                "godkender og sender hver afgørelse.",
+                proposer="ekspert6@kl-demo.dk",
+            ),
+        ),
+        ballots=(
+            DemoBallot(
+                "ekspert1@kl-demo.dk",
+                0,
+                "Omkring tre ud af fire ansøgninger ender med fuld bevilling. Dem kan robotten "
+                "trygt klare, og så har sagsbehandlerne tid til de sager, der kan gå galt.",
+            ),
+            DemoBallot(
+                "ekspert2@kl-demo.dk",
+                0,
+                "Fejlene er ikke lige dyre: En for stor bevilling koster kommunen penge, et "
+                "forkert krav koster en familie sin økonomiske tryghed.",
+            ),
+            DemoBallot(
+                "ekspert3@kl-demo.dk",
+                1,
+                "Varsel, beregning og stikprøver kan bygges ind i løsningen. At lade et "
+                "menneske se alle krav giver en falsk tryghed, når der er mange hundrede.",
+                earlier=0,
+            ),
+            DemoBallot(
+                "ekspert4@kl-demo.dk",
+                1,
+                "Teknisk er garantierne billige at bygge. Det dyre er en manuel kontrol, der "
+                "med tiden bliver et klik uden eftertanke.",
+            ),
+            DemoBallot(
+                "ekspert5@kl-demo.dk",
+                0,
+                "Det svarer til god praksis for digitaliseringsklar lovgivning: automatisér det "
+                "enkle og begunstigende, og bevar det skønsmæssige og bebyrdende hos mennesker.",
+            ),
+            DemoBallot(
+                "ekspert6@kl-demo.dk",
+                2,
+                "Familier med lav indkomst skal ikke være prøveklude for en robot. Et menneske "
+                "skal stå bag hver afgørelse, der handler om deres økonomi.",
             ),
             DemoBallot(
                 "sekretariat@kl-demo.dk",
@@ -316,3 +389,16 @@ def start_demo_vote(case: Case, users: dict[str, User], secretariat: User, note:
     service.start_voting(secretariat, case, closes_at=closes_at, open_results=False, note=note)
     for ballot in vote.ballots:
         _cast(users, case, positions, ballot)
+
+
+def date_vote(case: Case, move: str, when: datetime) -> None:
+    """Put a demo vote's start or close on the day it happened in the case's story (the
+    positions and ballots it added are dated with the step)."""
+    if move == "start_voting":
+        db.session.get(VotingRound, case.id).started_at = when
+    elif move == "close_voting":
+        db.session.get(VotingRound, case.id).closed_at = when
+        # A frozen result is never rewritten by the app; the demo only moves it into its past.
+        result = db.session.get(VoteResult, case.id)
+        result.frozen_at = when
+        result.snapshot = result.snapshot | {"at": when.isoformat()}

@@ -18,6 +18,16 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def format_affiliation(organisation: str, sector: Sector | None) -> str:
+    """Organisation and sector as one line, e.g. 'Netcompany (Privat virksomhed)'; the
+    sector is left out where the organisation's name already says it ('Aarhus Kommune')."""
+    if organisation and sector:
+        if str(sector.label).lower() in organisation.lower():
+            return organisation
+        return f"{organisation} ({sector.label})"
+    return organisation or (str(sector.label) if sector else "")
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
@@ -48,13 +58,7 @@ class User(UserMixin, db.Model):
 
     @property
     def affiliation(self) -> str:
-        """Organisation and sector as one line, e.g. 'Netcompany (Privat virksomhed)'; the
-        sector is left out where the organisation's name already says it ('Aarhus Kommune')."""
-        if self.organisation and self.sector:
-            if str(self.sector.label).lower() in self.organisation.lower():
-                return self.organisation
-            return f"{self.organisation} ({self.sector.label})"
-        return self.organisation or (self.sector.label if self.sector else "")
+        return format_affiliation(self.organisation, self.sector)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"

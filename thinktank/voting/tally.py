@@ -23,7 +23,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from thinktank.accounts.models import User
+from thinktank.accounts.models import User, format_affiliation
 from thinktank.accounts.roles import Sector
 from thinktank.extensions import db
 from thinktank.members.models import InterestKind
@@ -196,15 +196,10 @@ def _day(value: str | None) -> date | None:
 
 def _vote_view(vote: dict[str, Any]) -> VoteView:
     sector = Sector(vote["sector"]) if vote.get("sector") in Sector._value2member_map_ else None
-    organisation = vote.get("organisation") or ""
-    if organisation and sector:
-        affiliation = f"{organisation} ({sector.label})"
-    else:
-        affiliation = organisation or (str(sector.label) if sector else "")
     return VoteView(
         voter_id=vote["voter_id"],
         name=vote["name"],
-        affiliation=affiliation,
+        affiliation=format_affiliation(vote.get("organisation") or "", sector),
         sector=sector,
         reason_html=vote.get("reason_html") or "",
         interests=[

@@ -344,3 +344,28 @@ def test_page_queries_do_not_grow_with_ballots_and_citations(
         response = anonymous.get(f"/recommendations/{big.id}")
     assert "Grund 24" in page_text(response) and "Argument 7" in page_text(response)
     assert few.count == many.count, str(many)
+
+
+def test_portal_and_page_say_when_a_recommendation_is_due_for_review(
+    client_as, make_recommendation
+):
+    from datetime import date
+
+    stale = make_recommendation("published", title="Forældet", review_by=date(2020, 1, 1))
+    fresh = make_recommendation("published", title="Frisk", review_by=date(2099, 1, 1))
+    portal = client_as(None).get("/recommendations/").get_data(as_text=True)
+    stale_card = portal.split(">Forældet<")[1].split("</li>")[0]
+    fresh_card = portal.split(">Frisk<")[1].split("</li>")[0]
+    assert "Skal revurderes" in stale_card and "Skal revurderes" not in fresh_card
+    assert "Skulle have været revurderet" in page_text(
+        client_as(None).get(f"/recommendations/{stale.id}")
+    )
+    assert "Skal revurderes senest" in page_text(
+        client_as(None).get(f"/recommendations/{fresh.id}")
+    )
+
+
+def test_public_log_links_to_the_published_recommendation(client_as, make_recommendation):
+    recommendation = make_recommendation("published")
+    html = client_as(None).get("/log").get_data(as_text=True)
+    assert f'href="/recommendations/{recommendation.id}"' in html

@@ -80,6 +80,8 @@ def _test_config(url: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "MAIL_BACKEND": "memory",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # still scrypt (a test checks the production default), with a cost fit for tests
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
 
 

@@ -70,3 +70,15 @@ def test_sqlite_pragmas(app):
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_production_hashes_passwords_with_full_cost_scrypt(monkeypatch, tmp_path):
+    monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("THINKTANK_SECRET_KEY", "k")
+    app = create_app()
+    assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    from werkzeug.security import generate_password_hash
+
+    assert generate_password_hash("x" * 12, app.config["PASSWORD_HASH_METHOD"]).startswith(
+        "scrypt:32768:8:1$"
+    )

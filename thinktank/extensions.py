@@ -38,10 +38,15 @@ limiter = Limiter(key_func=get_remote_address)
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL for concurrent readers, a busy timeout instead of instant 'locked', enforced FKs."""
+    """WAL for concurrent readers, a busy timeout instead of instant 'locked', enforced FKs.
+
+    synchronous=NORMAL is the setting SQLite recommends with WAL: no corruption on a crash,
+    and a commit no longer waits for the disk twice.
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()

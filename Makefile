@@ -29,7 +29,7 @@ run: $(VENV)/.installed compile-translations
 test: $(VENV)/.installed-test compile-translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

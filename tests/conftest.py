@@ -50,34 +50,41 @@ class Client(FlaskClient):
         return super().post(*args, **kwargs)
 
 
-def _reset_postgres(url: str) -> None:
+def _postgres_schema(url: str) -> dict:
+    """A fresh schema of its own for this test process (parallel workers share the database)."""
+    schema = f"test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
+    return {"pool_pre_ping": True, "connect_args": {"options": f"-csearch_path={schema}"}}
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database(tmp_path_factory) -> dict:
+    """The test database's settings; its schema is built once by running the migrations."""
     url = os.environ.get("THINKTANK_TEST_DATABASE_URL")
     if url:
-        _reset_postgres(url)
+        settings = {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": _postgres_schema(url),
+        }
     else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    app = create_app(_test_config(url))
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}
+    app = create_app(_test_config(settings))
     with app.app_context():
         upgrade()
         db.engine.dispose()
-    return url
+    return settings
 
 
-def _test_config(url: str) -> dict:
-    return {
+def _test_config(database: dict) -> dict:
+    return database | {
         "TESTING": True,
         "ENV": "development",
         "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": url,
         "MAIL_BACKEND": "memory",
         "RATELIMIT_STORAGE_URI": "memory://",
         # still scrypt (a test checks the production default), with a cost fit for tests
@@ -86,12 +93,12 @@ def _test_config(url: str) -> dict:
 
 
 @pytest.fixture
-def make_app(database_url) -> Iterator[Callable[..., Flask]]:
+def make_app(database) -> Iterator[Callable[..., Flask]]:
     """Build an app with extra config; the database is emptied after the test."""
     apps: list[Flask] = []
 
     def build(**overrides) -> Flask:
-        config = _test_config(database_url) | overrides
+        config = _test_config(database) | overrides
         app = create_app(config)
         app.test_client_class = Client
         apps.append(app)

@@ -12,7 +12,12 @@ from thinktank.cases.vocabulary import AlgorithmRole, Domain, TechnologyKind
 from thinktank.diff import diff_html
 from thinktank.errors import NotFound
 from thinktank.extensions import db
-from thinktank.recommendations.models import Adoption, Recommendation, RecommendationVersion
+from thinktank.recommendations.models import (
+    Adoption,
+    Recommendation,
+    RecommendationVersion,
+    Status,
+)
 from thinktank.recommendations.municipalities import MUNICIPALITIES
 
 FILTERS = {"domain": Domain, "technology": TechnologyKind, "role": AlgorithmRole}
@@ -52,6 +57,25 @@ def portal(filters: dict[str, Any]) -> Select:
     for name, value in filters.items():
         statement = statement.where(_COLUMNS[name] == value)
     return statement.order_by(RecommendationVersion.published_at.desc(), Recommendation.id.desc())
+
+
+def drafts() -> Select:
+    """Drafts and drafts in review, last changed first (for the members' list)."""
+    return (
+        select(Recommendation)
+        .where(Recommendation.status.in_([Status.DRAFT, Status.REVIEW]))
+        .order_by(Recommendation.updated_at.desc())
+    )
+
+
+def published_titles(exclude: int) -> list[tuple[int, str]]:
+    """(id, title) of the other published recommendations (what one can be superseded by)."""
+    rows = db.session.execute(
+        select(Recommendation.id, Recommendation.title)
+        .where(Recommendation.current_version > 0, Recommendation.id != exclude)
+        .order_by(Recommendation.title)
+    )
+    return [(row.id, row.title) for row in rows]
 
 
 def latest(limit: int) -> list[RecommendationVersion]:

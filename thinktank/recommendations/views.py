@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from thinktank.cases.models import Case
 from thinktank.cases.service import visible_case
@@ -13,7 +12,7 @@ from thinktank.discussion import service as discussion
 from thinktank.discussion.forms import CommentForm
 from thinktank.errors import ValidationFailed
 from thinktank.extensions import db
-from thinktank.forms import attach_error
+from thinktank.forms import attach_error, choices
 from thinktank.models import utcnow
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required, require
@@ -27,7 +26,6 @@ from thinktank.recommendations.forms import (
     SupersedeForm,
     WithdrawForm,
 )
-from thinktank.recommendations.models import Recommendation, Status
 from thinktank.text import slugify
 from thinktank.voting.page import frozen_result
 
@@ -148,12 +146,7 @@ def feed():
 @bp.get("/recommendations/drafts")
 @permission_required("view_recommendation_draft")
 def drafts():
-    statement = (
-        select(Recommendation)
-        .where(Recommendation.status.in_([Status.DRAFT, Status.REVIEW]))
-        .order_by(Recommendation.updated_at.desc())
-    )
-    return render_template("recommendations/drafts.html", page=paginate(statement))
+    return render_template("recommendations/drafts.html", page=paginate(portal.drafts()))
 
 
 @bp.route("/cases/<int:case_id>/recommendation", methods=["GET", "POST"])
@@ -208,7 +201,7 @@ def draft(recommendation_id: int):
     status = service.review_status(current_user, recommendation)
     respond_form = RespondForm(formdata=None, obj=status.mine)
     own = next((o for o in status.opinions if o.author_id == current_user.id), None)
-    others = portal_choices(recommendation.id)
+    others = portal.published_titles(exclude=recommendation.id)
     return render_template(
         "recommendations/draft.html",
         recommendation=recommendation,
@@ -227,20 +220,9 @@ def draft(recommendation_id: int):
     )
 
 
-def portal_choices(exclude_id: int) -> list[tuple[int, str]]:
-    return [
-        (r.id, r.title)
-        for r in db.session.scalars(
-            select(Recommendation)
-            .where(Recommendation.current_version > 0, Recommendation.id != exclude_id)
-            .order_by(Recommendation.title)
-        )
-    ]
-
-
-def _supersede_form(options) -> SupersedeForm:
+def _supersede_form(options: list[tuple[int, str]]) -> SupersedeForm:
     form = SupersedeForm(formdata=None)
-    form.by.choices = [(r_id, title) for r_id, title in options]
+    form.by.choices = choices(options)
     return form
 
 

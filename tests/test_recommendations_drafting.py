@@ -269,3 +269,48 @@ def test_hostile_markdown_in_every_new_text_field(
     assert_page_safe(public.get("/recommendations/").get_data(as_text=True))
     feed = public.get("/feeds/recommendations.atom").get_data(as_text=True)
     assert "<script" not in feed and "<iframe" not in feed
+
+
+def test_review_forms_keep_what_was_typed_on_errors(app, client_as, make_user, make_recommendation):
+    recommendation = make_recommendation("review")
+    member = client_as(make_user(Role.MEMBER))
+    long_opinion = "Vi er uenige. " * 800  # over 10,000 characters
+    response = member.post(
+        f"/recommendations/{recommendation.id}/opinion", data={"body": long_opinion}
+    )
+    assert response.status_code == 400
+    assert "Højst 10000 tegn." in page_text(response)
+    assert long_opinion.strip() in response.get_data(as_text=True)
+    response = member.post(
+        f"/recommendations/{recommendation.id}/respond",
+        data={"response": "objection", "reason": ""},
+    )
+    assert response.status_code == 400
+    assert "Skriv, hvorfor du gør indsigelse." in page_text(response)
+    assert 'value="objection" checked' in response.get_data(
+        as_text=True
+    ) or 'checked id="response-1"' in response.get_data(as_text=True)
+    too_long = member.post(
+        f"/recommendations/{recommendation.id}/respond",
+        data={"response": "objection", "reason": "x" * 5001},
+    )
+    assert too_long.status_code == 400 and "Højst 5000 tegn." in page_text(too_long)
+    assert _count(app, MinorityOpinion) == 0 and _count(app, ReviewResponse) == 0
+
+
+def test_readers_never_see_the_working_copy_through_a_failed_form(
+    client_as, make_user, secretariat, make_recommendation
+):
+    recommendation = make_recommendation("published")
+    client_as(secretariat).post(
+        f"/recommendations/{recommendation.id}/edit",
+        data={
+            "title": recommendation.title,
+            "summary": "Hemmeligt nyt resumé",
+            "body": recommendation.body,
+        },
+    )
+    reader = client_as(make_user(Role.READER))
+    response = reader.post(f"/recommendations/{recommendation.id}/respond", data={})
+    assert response.status_code == 403
+    assert "Hemmeligt nyt resumé" not in response.get_data(as_text=True)

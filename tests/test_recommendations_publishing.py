@@ -68,7 +68,7 @@ def test_a_draft_must_be_reviewed_before_publishing(
 def test_only_the_secretariat_publishes(app, role_clients, make_recommendation, who):
     recommendation = make_recommendation("review")
     response = role_clients[who].post(f"/recommendations/{recommendation.id}/publish", data={})
-    expected = {"anonymous": 302, "reader": 404, "member": 403}[who]  # readers don't see drafts
+    expected = {"anonymous": 302, "reader": 403, "member": 403}[who]
     assert response.status_code == expected
     with app.app_context():
         assert db.session.get(Recommendation, recommendation.id).current_version == 0

@@ -196,53 +196,66 @@ def edit(recommendation_id: int):
 @bp.get("/recommendations/<int:recommendation_id>/draft")
 @permission_required("view_recommendation_draft")
 def draft(recommendation_id: int):
-    recommendation = service.visible(current_user, recommendation_id)
-    thread = discussion.view(current_user, "recommendation", recommendation)
+    return _render_draft(service.visible(current_user, recommendation_id))
+
+
+def _render_draft(recommendation, status_code: int = 200, **bound_forms):
+    """The working copy with its review; ``bound_forms`` replace the empty forms, so a form
+    that failed shows its errors with what was typed."""
     status = service.review_status(current_user, recommendation)
-    respond_form = RespondForm(formdata=None, obj=status.mine)
     own = next((o for o in status.opinions if o.author_id == current_user.id), None)
-    others = portal.published_titles(exclude=recommendation.id)
+    forms = {
+        "respond_form": RespondForm(formdata=None, obj=status.mine),
+        "opinion_form": OpinionForm(formdata=None, obj=own),
+        "publish_form": PublishForm(formdata=None),
+        "withdraw_form": WithdrawForm(formdata=None),
+    } | bound_forms
+    supersede_form = SupersedeForm(formdata=None)
+    supersede_form.by.choices = choices(portal.published_titles(exclude=recommendation.id))
+    thread = discussion.view(current_user, "recommendation", recommendation)
     return render_template(
         "recommendations/draft.html",
         recommendation=recommendation,
         case=db.session.get(Case, recommendation.case_id),
         status=status,
         cited=service.cited_comments(recommendation.id),
-        respond_form=respond_form,
-        opinion_form=OpinionForm(formdata=None, obj=own),
-        publish_form=PublishForm(formdata=None),
-        withdraw_form=WithdrawForm(formdata=None),
-        supersede_form=_supersede_form(others),
+        supersede_form=supersede_form,
         discussion_data={
             "discussion": thread,
             "form": CommentForm(formdata=None).with_positions({}),
         },
-    )
+        **forms,
+    ), status_code
 
 
-def _supersede_form(options: list[tuple[int, str]]) -> SupersedeForm:
-    form = SupersedeForm(formdata=None)
-    form.by.choices = choices(options)
-    return form
-
-
-def _act(recommendation_id: int, action, message: str):
-    """Run a secretariat or member action; service refusals come back as messages."""
+def _submit(recommendation_id: int, form_name: str | None, form, action, message: str):
+    """Validate ``form`` and run ``action``; on an error the draft page shows it in the form
+    (with what was typed) or, for actions without a form, as a message."""
+    require("view_recommendation_draft")  # every action here is for members and up
     recommendation = service.visible(current_user, recommendation_id)
-    try:
-        action(recommendation)
-    except ValidationFailed as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(message, "success")
-    return redirect(url_for(".draft", recommendation_id=recommendation.id))
+    if form is None or form.validate():
+        try:
+            result = action(recommendation)
+        except ValidationFailed as error:
+            db.session.rollback()
+            if form is None:
+                flash(error.message, "error")
+                return redirect(url_for(".draft", recommendation_id=recommendation.id))
+            attach_error(form, error)
+        else:
+            flash(message(result) if callable(message) else message, "success")
+            if form_name == "publish_form":
+                return redirect(recommendation_url(recommendation))
+            return redirect(url_for(".draft", recommendation_id=recommendation.id))
+    return _render_draft(recommendation, 400, **{form_name: form})
 
 
 @bp.post("/recommendations/<int:recommendation_id>/review")
 def send_to_review(recommendation_id: int):
-    return _act(
+    return _submit(
         recommendation_id,
+        None,
+        None,
         lambda r: service.send_to_review(current_user, r),
         _("The draft has been sent to member review."),
     )
@@ -251,9 +264,11 @@ def send_to_review(recommendation_id: int):
 @bp.post("/recommendations/<int:recommendation_id>/respond")
 def respond(recommendation_id: int):
     form = RespondForm()
-    return _act(
+    return _submit(
         recommendation_id,
-        lambda r: service.respond(current_user, r, form.response.data or "", form.reason.data),
+        "respond_form",
+        form,
+        lambda r: service.respond(current_user, r, form.response.data, form.reason.data),
         _("Your answer has been recorded."),
     )
 
@@ -261,8 +276,10 @@ def respond(recommendation_id: int):
 @bp.post("/recommendations/<int:recommendation_id>/opinion")
 def opinion(recommendation_id: int):
     form = OpinionForm()
-    return _act(
+    return _submit(
         recommendation_id,
+        "opinion_form",
+        form,
         lambda r: service.write_opinion(current_user, r, form.body.data),
         _("Your minority opinion has been saved. It will be published with the recommendation."),
     )
@@ -270,9 +287,10 @@ def opinion(recommendation_id: int):
 
 @bp.post("/recommendations/opinions/<int:opinion_id>/cosign")
 def cosign(opinion_id: int):
-    recommendation_id = service.opinion_recommendation_id(opinion_id)
-    return _act(
-        recommendation_id,
+    return _submit(
+        service.opinion_recommendation_id(opinion_id),
+        None,
+        None,
         lambda _r: service.cosign(current_user, opinion_id),
         _("You have co-signed the minority opinion."),
     )
@@ -281,22 +299,22 @@ def cosign(opinion_id: int):
 @bp.post("/recommendations/<int:recommendation_id>/publish")
 def publish(recommendation_id: int):
     form = PublishForm()
-    recommendation = service.visible(current_user, recommendation_id)
-    try:
-        version = service.publish(current_user, recommendation, form.change_note.data)
-    except ValidationFailed as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for(".draft", recommendation_id=recommendation.id))
-    flash(_("Version %(n)d has been published.", n=version.number), "success")
-    return redirect(recommendation_url(recommendation))
+    return _submit(
+        recommendation_id,
+        "publish_form",
+        form,
+        lambda r: service.publish(current_user, r, form.change_note.data),
+        lambda version: _("Version %(n)d has been published.", n=version.number),
+    )
 
 
 @bp.post("/recommendations/<int:recommendation_id>/withdraw")
 def withdraw(recommendation_id: int):
     form = WithdrawForm()
-    return _act(
+    return _submit(
         recommendation_id,
+        "withdraw_form",
+        form,
         lambda r: service.withdraw(current_user, r, form.reason.data),
         _("The recommendation has been withdrawn."),
     )
@@ -304,8 +322,10 @@ def withdraw(recommendation_id: int):
 
 @bp.post("/recommendations/<int:recommendation_id>/supersede")
 def supersede(recommendation_id: int):
-    return _act(
+    return _submit(
         recommendation_id,
+        None,
+        None,
         lambda r: service.supersede(current_user, r, request.form.get("by", type=int)),
         _("The recommendation is now marked as superseded."),
     )

@@ -369,3 +369,18 @@ def test_public_log_links_to_the_published_recommendation(client_as, make_recomm
     recommendation = make_recommendation("published")
     html = client_as(None).get("/log").get_data(as_text=True)
     assert f'href="/recommendations/{recommendation.id}"' in html
+
+
+def test_adoption_errors_keep_the_note(client_as, make_user, make_recommendation):
+    recommendation = make_recommendation("published")
+    client_as(make_user(Role.READER)).post(
+        f"/recommendations/{recommendation.id}/adopt", data={"municipality": "751"}
+    )
+    response = client_as(make_user(Role.READER)).post(
+        f"/recommendations/{recommendation.id}/adopt",
+        data={"municipality": "751", "note": "Vi bruger den i borgerservice"},
+    )
+    assert response.status_code == 400
+    assert "Aarhus Kommune er allerede registreret" in page_text(response)
+    assert "Vi bruger den i borgerservice" in response.get_data(as_text=True)
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)

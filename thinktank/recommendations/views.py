@@ -80,7 +80,7 @@ def show_version(recommendation_id: int, number: int):
     return _render_version(recommendation_id, number)
 
 
-def _render_version(recommendation_id: int, number: int | None):
+def _render_version(recommendation_id: int, number: int | None, adopt_form=None, status=200):
     shown = portal.version(recommendation_id, number)
     if not shown.recommendation.is_published:
         return redirect(url_for(".draft", recommendation_id=recommendation_id))
@@ -94,10 +94,10 @@ def _render_version(recommendation_id: int, number: int | None):
         versions=portal.versions(recommendation.id),
         supersedes=portal.supersedes(recommendation.id),
         adoptions=portal.adoptions(recommendation.id),
-        adopt_form=AdoptForm(formdata=None),
+        adopt_form=adopt_form or AdoptForm(formdata=None),
         vote=frozen_result(recommendation.case),
         is_latest=number is None or number == recommendation.current_version,
-    )
+    ), status
 
 
 @bp.get("/recommendations/<int:recommendation_id>/diff")
@@ -122,15 +122,15 @@ def adopt(recommendation_id: int):
             service.adopt(current_user, recommendation, form.municipality.data, form.note.data)
         except ValidationFailed as error:
             db.session.rollback()
-            flash(error.message, "error")
+            attach_error(form, error)
         else:
             flash(
                 _("Thank you. Your municipality is now shown as using the recommendation."),
                 "success",
             )
-    else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-    return redirect(recommendation_url(recommendation) + "#adoptions")
+            return redirect(recommendation_url(recommendation) + "#adoptions")
+    # the errors in the form, with what was typed, on the page itself
+    return _render_version(recommendation.id, None, adopt_form=form, status=400)
 
 
 @bp.get("/feeds/recommendations.atom")

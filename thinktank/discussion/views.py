@@ -95,10 +95,16 @@ def reply(comment_id: int):
     )
 
 
+def _comment_for(action: str, comment_id: int):
+    """The comment if the user may read it and do ``action`` with it, and its permalink."""
+    comment, described, subject = service.comment_in_context(current_user, comment_id)
+    require(action, comment)
+    return comment, service.permalink(described, subject, comment)
+
+
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 def edit(comment_id: int):
-    comment, described, subject = service.comment_in_context(current_user, comment_id)
-    require("edit_comment", comment)
+    comment, back = _comment_for("edit_comment", comment_id)
     form = CommentForm(obj=comment if request.method == "GET" else None)
     del form.argument  # an argument's position is chosen when posting
     if form.validate_on_submit():
@@ -118,7 +124,7 @@ def edit(comment_id: int):
         form=form,
         action=request.path,
         parent=None,
-        back=service.permalink(described, subject, comment),
+        back=back,
         title=_("Edit your comment"),
         submit=_("Save"),
     )
@@ -139,8 +145,7 @@ def history(comment_id: int):
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
 def delete(comment_id: int):
-    comment, described, subject = service.comment_in_context(current_user, comment_id)
-    require("delete_comment", comment)
+    comment, back = _comment_for("delete_comment", comment_id)
     if request.method == "POST":
         link = service.delete_own(current_user, comment.id)
         flash(_("Your comment has been deleted. Its place in the thread is kept."), "success")
@@ -148,14 +153,13 @@ def delete(comment_id: int):
     return render_template(
         "discussion/delete.html",
         comment=comment,
-        back=service.permalink(described, subject, comment),
+        back=back,
     )
 
 
 @bp.route("/comments/<int:comment_id>/remove", methods=["GET", "POST"])
 def remove(comment_id: int):
-    comment, described, subject = service.comment_in_context(current_user, comment_id)
-    require("remove_comment", comment)
+    comment, back = _comment_for("remove_comment", comment_id)
     form = RemoveForm()
     if form.validate_on_submit():
         link = service.remove(current_user, comment.id, form.reason.data)
@@ -165,14 +169,13 @@ def remove(comment_id: int):
         "discussion/remove.html",
         comment=comment,
         form=form,
-        back=service.permalink(described, subject, comment),
+        back=back,
     )
 
 
 @bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
 def flag(comment_id: int):
-    comment, described, subject = service.comment_in_context(current_user, comment_id)
-    require("flag_comment", comment)
+    comment, back = _comment_for("flag_comment", comment_id)
     form = FlagForm()
     if form.validate_on_submit():
         try:
@@ -187,7 +190,7 @@ def flag(comment_id: int):
         "discussion/flag.html",
         comment=comment,
         form=form,
-        back=service.permalink(described, subject, comment),
+        back=back,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, mailed_link
 from tests.e2e.conftest import assert_accessible, assert_fits_phone, log_in, serve
@@ -51,7 +52,7 @@ def test_forms_with_errors_are_accessible(new_page, language):
     page = new_page(language)
     page.goto("/register")
     page.locator("main button[type=submit]").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert page.locator("#email").get_attribute("aria-invalid") == "true"
     assert_accessible(page, f"register with errors ({language})")
     page.goto("/login")
@@ -87,7 +88,9 @@ def test_secretariat_invites_and_the_invitee_joins(app, new_page, secretariat):
     page.get_by_label("E-mailadresse på den, du vil invitere").fill("ny.ekspert@aalborg.dk")
     page.get_by_label("Rolle").select_option("member")
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_text("Der er sendt en invitation til ny.ekspert@aalborg.dk.").is_visible()
+    expect(
+        page.get_by_text("Der er sendt en invitation til ny.ekspert@aalborg.dk.")
+    ).to_be_visible()
     link = mailed_link(app, "/invite/")
     invitee = new_page()
     invitee.goto(link)
@@ -97,7 +100,7 @@ def test_secretariat_invites_and_the_invitee_joins(app, new_page, secretariat):
     invitee.get_by_label("Adgangskode", exact=True).fill("vinter i nordjylland er lang")
     invitee.get_by_label("Gentag adgangskoden").fill("vinter i nordjylland er lang")
     invitee.get_by_role("button", name="Opret min konto").click()
-    assert invitee.get_by_role("heading", name="Din profil").is_visible()
+    expect(invitee.get_by_role("heading", name="Din profil")).to_be_visible()
     assert "Medlem" in invitee.locator(".facts").inner_text()
 
 
@@ -146,7 +149,7 @@ def test_register_and_log_in_without_javascript(new_page):
     page.get_by_label("Adgangskode", exact=True).fill("helt uden javascript her")
     page.get_by_label("Gentag adgangskoden").fill("helt uden javascript her")
     page.get_by_role("button", name="Opret konto").click()
-    assert page.get_by_text("Din konto er oprettet. Velkommen!").is_visible()
+    expect(page.get_by_text("Din konto er oprettet. Velkommen!")).to_be_visible()
     page.get_by_role("button", name="Log ud").click()
     log_in(page, "uden.script@example.dk", "helt uden javascript her")
     assert "Uden Script" in page.locator("header").inner_text()
@@ -156,6 +159,6 @@ def test_language_switch_in_the_browser(page):
     page.goto("/login")
     page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", name="Log in").is_visible()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "en"

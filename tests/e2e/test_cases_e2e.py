@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import assert_accessible, assert_fits_phone, log_in
 
 
@@ -38,7 +40,7 @@ def test_member_drafts_previews_submits_and_the_secretariat_opens(
     author.get_by_role("button", name="Forhåndsvisning").click()
     preview = author.locator(".preview")
     assert preview.locator("strong").inner_text() == "hjælpe"
-    assert preview.locator("li").count() == 2
+    expect(preview.locator("li")).to_have_count(2)
     assert (
         author.get_by_label("Titel").input_value()
         == "Skal borgerservice bruge en chatbot om natten?"
@@ -48,9 +50,9 @@ def test_member_drafts_previews_submits_and_the_secretariat_opens(
         author.get_by_role("heading", level=1).inner_text()
         == "Skal borgerservice bruge en chatbot om natten?"
     )
-    assert author.locator(".badge-draft").is_visible()
+    expect(author.locator(".badge-draft")).to_be_visible()
     author.get_by_role("button", name="Send til sekretariatet").click()
-    assert author.locator(".badge-submitted").is_visible()
+    expect(author.locator(".badge-submitted")).to_be_visible()
     case_path = author.url.split("127.0.0.1")[1].split("/", 1)[1]
 
     staff = new_page()
@@ -58,7 +60,7 @@ def test_member_drafts_previews_submits_and_the_secretariat_opens(
     staff.goto(f"/{case_path}")
     staff.get_by_label("Bemærkning (valgfri)").fill("Klar til drøftelse i tænketanken.")
     staff.get_by_role("button", name="Åbn for drøftelse").click()
-    assert staff.locator(".badge-open").is_visible()
+    expect(staff.locator(".badge-open")).to_be_visible()
     assert "Klar til drøftelse i tænketanken." in staff.locator(".timeline").inner_text()
 
     reader = new_page()
@@ -67,7 +69,7 @@ def test_member_drafts_previews_submits_and_the_secretariat_opens(
     reader.get_by_role("button", name="Vis sager").click()
     assert "domain=citizen_service" in reader.url
     reader.get_by_role("link", name="Skal borgerservice bruge en chatbot om natten?").click()
-    assert reader.locator(".fact-box").is_visible()
+    expect(reader.locator(".fact-box")).to_be_visible()
 
 
 def test_case_pages_are_accessible(app, new_page, member, make_case):
@@ -84,7 +86,7 @@ def test_case_pages_are_accessible(app, new_page, member, make_case):
     page.goto("/cases/new")
     assert_accessible(page, "case form")
     page.get_by_role("button", name="Gem kladde").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page, "case form with errors")
     page.goto(f"/cases/{case.id}/history")
     assert_accessible(page, "case history")
@@ -109,4 +111,4 @@ def test_case_form_works_without_javascript(new_page, member):
     page.get_by_role("button", name="Forhåndsvisning").click()
     assert page.locator(".preview strong").inner_text() == "hjælpe"
     page.get_by_role("button", name="Gem kladde").click()
-    assert page.locator(".badge-draft").is_visible()
+    expect(page.locator(".badge-draft")).to_be_visible()

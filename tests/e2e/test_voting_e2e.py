@@ -5,6 +5,8 @@ member register and a member page."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.conftest import cast
 from tests.e2e.conftest import assert_accessible, assert_fits_phone, log_in
 from thinktank.accounts.roles import Role, Sector
@@ -54,7 +56,7 @@ def test_secretariat_runs_a_vote_that_three_members_cast_and_everyone_sees_the_r
     assert staff.locator(".position-list strong").inner_text() == "ret til indsigt"
     staff.get_by_label("Bemærkning (valgfri)").last.fill("Afstemningen løber en uge.")
     staff.get_by_role("button", name="Start afstemning").click()
-    assert staff.locator(".badge-voting").first.is_visible()
+    expect(staff.locator(".badge-voting").first).to_be_visible()
     assert "Resultatet er skjult" in staff.locator("#voting").inner_text()
 
     voters = []
@@ -75,13 +77,13 @@ def test_secretariat_runs_a_vote_that_three_members_cast_and_everyone_sees_the_r
     assert "Du stemte blankt." in voters[2].locator(".own-ballot").inner_text()
     for voter in voters:  # nobody sees a count before closing
         voter.reload()
-        assert voter.locator("figure.tally").count() == 0
+        expect(voter.locator("figure.tally")).to_have_count(0)
 
     staff.reload()
     # the three voters, the case's author and the secretariat may vote
     assert "3 af 5 stemmeberettigede medlemmer har stemt." in staff.locator("#voting").inner_text()
     staff.get_by_role("button", name="Luk afstemningen").click()
-    assert staff.locator(".badge-closed").first.is_visible()
+    expect(staff.locator(".badge-closed").first).to_be_visible()
 
     reader = new_page()
     reader.goto(path)
@@ -110,7 +112,7 @@ def test_voting_form_is_accessible_with_errors_and_works_without_javascript(
     log_in(page, member.email)
     page.goto(f"/cases/{vote.id}/vote")
     page.locator(".ballot-form button[type=submit]").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page, "the vote page with an error")
     # axe needs JavaScript, so the page without it is only used, not checked
     plain = new_page(javascript=False)
@@ -136,7 +138,7 @@ def test_secretariat_forms_for_positions_and_starting_a_vote_are_accessible(
     assert_accessible(page, "the case page with the position and start-voting forms")
     page.get_by_role("link", name="Redigér eller afvis").click()
     page.get_by_role("button", name="Afvis forslaget").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page, "the position page with an error")
     page.goto(f"/cases/{case.id}/voting/start")
     assert_accessible(page, "the start-voting page")

@@ -39,7 +39,7 @@ lint: $(VENV)/.installed-test
 # source; the Danish strings still missing are listed (translate them in da/.../messages.po).
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs=".*" --no-wrap --sort-by-file --add-location=file \
-		-k _l -k lazy_gettext -k N_ --add-comments=TRANSLATORS: \
+		-k _l -k lazy_gettext -k N_ -k lazy_pgettext:1c,2 --add-comments=TRANSLATORS: \
 		-o thinktank/translations/messages.pot .
 	$(BIN)/pybabel update --no-wrap --ignore-obsolete --no-fuzzy-matching \
 		-i thinktank/translations/messages.pot -d thinktank/translations

@@ -169,7 +169,7 @@ def test_public_log_shows_public_cases_only(app, clients, make_case):
         _move(clients["author"], case, "submit")
         _move(clients["secretariat"], case, "open")
     text = page_text(clients["anonymous"].get("/log"))
-    assert "Sagen “Offentlig sag om chatbot” blev åbnet for drøftelse" in text
+    assert "Sagen »Offentlig sag om chatbot« blev åbnet for drøftelse" in text
     assert "Lukket sag om data" not in text
     assert "blev indsendt" not in text  # draft steps are not public
     with app.app_context():
@@ -208,4 +208,4 @@ def test_over_long_note_is_refused(app, clients, make_case):
     response = _move(clients["secretariat"], case, "open", note="x" * 1001)
     assert response.status_code == 302
     assert _state(app, case.id) == CaseState.DRAFT
-    assert "Højst 1000 tegn." in page_text(clients["secretariat"].get(f"/cases/{case.id}"))
+    assert "Højst 1.000 tegn." in page_text(clients["secretariat"].get(f"/cases/{case.id}"))

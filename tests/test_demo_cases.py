@@ -198,7 +198,7 @@ def test_the_chatbot_case_has_a_frozen_result_with_reasons_and_a_recusal(app, se
     assert "Chatbot som supplement med klare grænser (3 stemmer)" in page
     assert "Mindretalsudtalelse:" in page
     recusals = page.split("Inhabile på grund af interessekonflikt (1)")[1]
-    assert recusals.startswith(" Louise Brandt , Netcompany (Privat virksomhed)")
+    assert recusals.startswith(" Louise Brandt , Netcompany (privat virksomhed)")
     assert "Netcompany leverer chatbotløsninger" in recusals
     assert "Ingen chatbots i borgerservice" not in page  # a rejected proposal is for members
 

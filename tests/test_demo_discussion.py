@@ -162,9 +162,9 @@ def test_a_readers_flag_waits_in_the_moderation_queue(app, seeded, client_as, se
 def test_mentioned_member_is_notified(app, seeded, client_as):
     anders = client_as(_user(app, "ekspert1@kl-demo.dk"))
     notifications = page_text(anders.get("/notifications"))
-    assert f"Peter Nielsen nævnte dig i “{UNEMPLOYMENT.content.title}”" in notifications
+    assert f"Peter Nielsen nævnte dig i »{UNEMPLOYMENT.content.title}«" in notifications
     louise = page_text(client_as(_user(app, "ekspert4@kl-demo.dk")).get("/notifications"))
-    assert f"Jens Kristensen nævnte dig i “{REHABILITATION_AIDS.content.title}”" in louise
+    assert f"Jens Kristensen nævnte dig i »{REHABILITATION_AIDS.content.title}«" in louise
 
 
 def test_running_seed_demo_twice_adds_no_comments(app, seeded):

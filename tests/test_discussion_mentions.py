@@ -25,7 +25,7 @@ def test_mention_by_name_or_email_prefix_notifies(
         client = client_as(person)
         assert '<span class="badge badge-count">1' in client.get("/").get_data(as_text=True)
         listing = client.get("/notifications")
-        assert f"{member.display_name} nævnte dig i “Ledighed”" in page_text(listing)
+        assert f"{member.display_name} nævnte dig i »Ledighed«" in page_text(listing)
     assert "nævnte dig" not in page_text(client_as(member).get("/notifications"))
 
 
@@ -37,7 +37,7 @@ def test_reply_notifies_the_parent_author_and_opening_marks_read(
     parent = make_comment(case, member, "Spørgsmål")
     reply = make_comment(case, other, "Svar", parent=parent)
     client = client_as(member)
-    assert f"{other.display_name} svarede på din kommentar i “Chatbot”" in page_text(
+    assert f"{other.display_name} svarede på din kommentar i »Chatbot«" in page_text(
         client.get("/notifications")
     )
     from thinktank.extensions import db

@@ -140,7 +140,7 @@ def test_unknown_discussion_kind_is_404(client_as, member):
     [
         ("", "Skriv noget, før du sender."),
         ("   ", "Skriv noget, før du sender."),
-        ("x" * 20_001, "Højst 20000 tegn."),
+        ("x" * 20_001, "Højst 20.000 tegn."),
     ],
 )
 def test_empty_and_over_long_comments_are_refused_and_kept(

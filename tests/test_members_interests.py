@@ -33,7 +33,7 @@ def _interests(app, user_id):
 
 def test_member_declares_an_interest_that_is_public_and_dated(app, client_as, member):
     client = client_as(member)
-    assert "Anmeld eller afslut interesser" in page_text(client.get("/profile"))
+    assert "Tilføj eller afslut interesser" in page_text(client.get("/profile"))
     response = client.post("/profile/interests", data=DECLARATION)
     assert response.status_code == 302
     [interest] = _interests(app, member.id)
@@ -45,7 +45,7 @@ def test_member_declares_an_interest_that_is_public_and_dated(app, client_as, me
     assert interest.declared_at is not None
     public = page_text(client_as(None).get(f"/members/{member.id}"))
     assert "Bestyrelsespost: Foreningen for Digital Inklusion Ulønnet bestyrelsesmedlem" in public
-    assert "Siden 1. juni 2022 · Anmeldt" in public
+    assert "Siden 1. juni 2022 · Oplyst" in public
     register = page_text(client_as(None).get("/members/"))
     assert "Bestyrelsespost: Foreningen for Digital Inklusion" in register
 

@@ -144,7 +144,7 @@ def test_member_page_shows_current_and_past_interests_with_dates(app, client, me
     )
     text = page_text(client.get(f"/members/{member.id}"))
     current, past = text.split("Tidligere interesser")
-    assert "Ansættelse: Aarhus Kommune Digitaliseringschef Siden 1. marts 2019 · Anmeldt" in current
+    assert "Ansættelse: Aarhus Kommune Digitaliseringschef Siden 1. marts 2019 · Oplyst" in current
     assert "Rådgivende rolle: Innovationsfonden Fra 1. januar 2020 til 31. december 2023" in past
 
 

@@ -208,7 +208,7 @@ def test_minority_opinion_and_cosigning(app, client_as, make_user, make_recommen
         assert db.session.scalars(select(Cosignature.member_id)).all() == [cosigner.id]
     text = page_text(client_as(cosigner).get(f"/recommendations/{recommendation.id}/draft"))
     assert "Underskrevet af Sofie Lund, Jens Kristensen" in text
-    assert "1 mindretalsudtalelser" in text
+    assert "1 mindretalsudtalelse" in text
 
 
 def test_review_discussion_uses_the_discussion_component(
@@ -279,7 +279,7 @@ def test_review_forms_keep_what_was_typed_on_errors(app, client_as, make_user, m
         f"/recommendations/{recommendation.id}/opinion", data={"body": long_opinion}
     )
     assert response.status_code == 400
-    assert "Højst 10000 tegn." in page_text(response)
+    assert "Højst 10.000 tegn." in page_text(response)
     assert long_opinion.strip() in response.get_data(as_text=True)
     response = member.post(
         f"/recommendations/{recommendation.id}/respond",
@@ -294,7 +294,7 @@ def test_review_forms_keep_what_was_typed_on_errors(app, client_as, make_user, m
         f"/recommendations/{recommendation.id}/respond",
         data={"response": "objection", "reason": "x" * 5001},
     )
-    assert too_long.status_code == 400 and "Højst 5000 tegn." in page_text(too_long)
+    assert too_long.status_code == 400 and "Højst 5.000 tegn." in page_text(too_long)
     assert _count(app, MinorityOpinion) == 0 and _count(app, ReviewResponse) == 0
 
 

@@ -44,7 +44,7 @@ def test_member_casts_a_vote_with_a_reason(app, client_as, member, make_vote_cas
     )
     assert ballot.reason_html == "<p>Kun med <strong>ret til indsigt</strong>.</p>"
     page = page_text(client.get(f"/cases/{vote.id}"))
-    assert "Du stemte for “Ja, på betingelser”." in page and "Ændr din stemme" in page
+    assert "Du stemte for »Ja, på betingelser«." in page and "Ændr din stemme" in page
 
 
 def test_member_changes_the_vote_and_every_change_is_kept(app, client_as, member, make_vote_case):
@@ -189,7 +189,7 @@ def test_a_reader_cannot_vote_on_a_members_only_case(app, client_as, reader, mak
     [
         (ballot_form(""), "Vælg en holdning, stem blankt, eller erklær dig inhabil."),
         (ballot_form("maybe"), "Ikke et gyldigt valg."),
-        (ballot_form("abstain", "x" * 5001), "Højst 5000 tegn."),
+        (ballot_form("abstain", "x" * 5001), "Højst 5.000 tegn."),
     ],
 )
 def test_an_incomplete_vote_is_shown_again_with_the_error(

@@ -102,7 +102,7 @@ def test_results_are_hidden_from_every_role_while_voting(app, role_clients, clie
 def test_a_voter_sees_only_their_own_ballot_and_the_turnout(client_as, voted):
     vote = voted()
     text = page_text(client_as(vote.voters[3]).get(f"/cases/{vote.id}"))
-    assert "Du stemte for “Nej”." in text
+    assert "Du stemte for »Nej«." in text
     assert "5 af 7 stemmeberettigede medlemmer har stemt." in text
 
 
@@ -142,7 +142,7 @@ def test_closing_by_hand_freezes_the_result_everyone_sees(
         html = client.get(f"/cases/{vote.id}").get_data(as_text=True)
         text = page_text(client.get(f"/cases/{vote.id}"))
         assert "Resultat" in text and "Stemmer og begrundelser" in text
-        assert "3 stemmer (60 %)" in text and "Deltagelse 5 af 7 stemmeberettigede (71 %)" in text
+        assert "3 stemmer (60 %)" in text and "Deltagelse 5 af 7 stemmeberettigede (71,4 %)" in text
         assert "Inhabile på grund af interessekonflikt" in text
         assert "Min arbejdsgiver sælger modellen." in text
         charts.add(re.search(r'<figure class="tally">.*?</figure>', html, re.S).group(0))
@@ -161,7 +161,7 @@ def test_reasons_are_grouped_by_position_with_names_and_declared_interests(
     blank = text.index("Stemte blankt (1 stemme)")
     assert ja < text.index("Vælger 0") < text.index("Med ret til indsigt.") < nej
     assert nej < text.index("Profilering skader tilliden.") < blank
-    assert "Anmeldte interesser: Ansættelse: Netcompany (Partner)." in text
+    assert "Oplyste interesser: Ansættelse: Netcompany (Partner)." in text
     html = client_as(None).get(f"/cases/{vote.id}").get_data(as_text=True)
     assert f'href="/members/{vote.voters[0].id}-vaelger-0"' in html
 
@@ -189,7 +189,7 @@ def test_a_vote_whose_closing_time_has_passed_closes_when_the_case_page_loads(
         )
         db.session.commit()
     text = page_text(client_as(None).get(f"/cases/{vote.id}"))
-    assert "Den lukkede af sig selv" in text and "3 stemmer (60 %)" in text
+    assert "Den lukkede automatisk" in text and "3 stemmer (60 %)" in text
     with app.app_context():
         assert db.session.get(Case, vote.id).state == CaseState.CLOSED
         assert db.session.get(VotingRound, vote.id).closed_automatically

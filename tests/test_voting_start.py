@@ -150,4 +150,4 @@ def test_the_start_and_the_closing_time_are_shown_on_the_case(
     closes = datetime.now(UTC) + timedelta(days=3)
     vote = make_vote_case(closes_at=closes)
     page = page_text(client_as(secretariat).get(f"/cases/{vote.id}"))
-    assert "Afstemningen startede" in page and "Afstemningen er åben indtil" in page
+    assert "Afstemningen blev startet" in page and "Afstemningen er åben indtil" in page

@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from thinktank.i18n import Number
+
 
 class _Translations:
     def gettext(self, string: str) -> str:
@@ -48,7 +50,7 @@ def required(message=None) -> DataRequired:
 
 
 def max_length(n: int) -> Length:
-    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
+    return Length(max=n, message=_l("At most %(max)s characters.", max=Number(n)))
 
 
 # WTForms' own messages, listed here so that extraction puts them in the catalogs.

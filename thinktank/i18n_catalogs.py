@@ -3,6 +3,9 @@ and the Danish catalog is checked for anything left untranslated.
 
     python -m thinktank.i18n_catalogs            # fill English, list missing Danish
     python -m thinktank.i18n_catalogs --apply F  # merge Danish msgstr from a JSON file {msgid: msgstr}
+
+A message with a context (``pgettext("case state", "Voting")``) is keyed in the JSON file
+as ``"case state|Voting"``; a plain key never changes a message that has a context.
 """
 
 from __future__ import annotations
@@ -40,11 +43,16 @@ def fill_english() -> None:
     _save(catalog, "en")
 
 
+def _key(message) -> str:
+    msgid = message.id if isinstance(message.id, str) else message.id[0]
+    return f"{message.context}|{msgid}" if message.context else msgid
+
+
 def apply_danish(mapping_file: str) -> None:
     mapping = json.loads(Path(mapping_file).read_text(encoding="utf-8"))
     catalog = _load("da")
     for message in catalog:
-        key = message.id if isinstance(message.id, str) else message.id[0]
+        key = _key(message)
         if key in mapping:
             value = mapping[key]
             message.string = tuple(value) if isinstance(message.id, tuple) else value
@@ -59,7 +67,7 @@ def missing_danish() -> list[str]:
             continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if message.fuzzy or not all(strings):
-            missing.append(message.id if isinstance(message.id, str) else message.id[0])
+            missing.append(_key(message))
     return missing
 
 

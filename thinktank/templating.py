@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import format_date, format_number, format_time, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -14,13 +15,17 @@ from thinktank.permissions import can
 
 
 def datetime_text(value: datetime | None) -> str:
-    """'24. nov. 2026 11.55' in Danish, 'Nov 24, 2026, 11:55 AM' in English (Copenhagen time)."""
+    """'24. november 2026 kl. 11.55' in Danish, 'November 24, 2026 at 11:55 AM' in English
+    (Copenhagen time): one way of writing a moment on every page."""
     if value is None:
         return ""
-    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
+    return _(
+        "%(date)s at %(time)s", date=format_date(value, "long"), time=format_time(value, "short")
+    )
 
 
-def date_text(value: datetime | None) -> str:
+def date_text(value: date | datetime | None) -> str:
+    """'24. november 2026' in Danish, 'November 24, 2026' in English."""
     return format_date(value, "long") if value is not None else ""
 
 
@@ -46,7 +51,9 @@ def page_url(number: int) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters.update(datetime=datetime_text, date=date_text, iso=iso, cooked=cooked)
+    app.jinja_env.filters.update(
+        datetime=datetime_text, date=date_text, iso=iso, cooked=cooked, number=format_number
+    )
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["local_today"] = local_today
     # A global (not a context variable), so imported macros can check permissions too.

@@ -16,7 +16,7 @@ def _fill_case(page) -> None:
         "Chatbotten kan **hjælpe** mange, men:\n\n- den kan tage fejl\n- den kan virke som en mur"
     )
     page.get_by_label("Kommunalt område").select_option("citizen_service")
-    page.get_by_label("Tags").fill("chatbot, borgerservice")
+    page.get_by_label("Emneord").fill("chatbot, borgerservice")
     page.get_by_label("Type teknologi").select_option("chatbot_generative_ai")
     page.get_by_label("Rådgivende: støtter en sagsbehandlers afgørelse").check()
     page.get_by_label("Risikoklasse efter EU's AI-forordning (din vurdering)").select_option(

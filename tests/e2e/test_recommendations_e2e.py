@@ -67,7 +67,7 @@ def test_from_closed_case_to_adopted_guidance(
     consent.get_by_role("button", name="Medunderskriv").click()
 
     staff.reload()
-    assert "1 tilslutninger" in staff.locator(".review-status").inner_text()
+    assert "1 tilslutning" in staff.locator(".review-status").inner_text()
     staff.get_by_role("button", name="Udgiv version 1").click()
     assert staff.get_by_role("heading", level=1).inner_text() == "Chatbots må aldrig stå alene"
 

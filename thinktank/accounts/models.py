@@ -19,12 +19,14 @@ def new_session_token() -> str:
 
 
 def format_affiliation(organisation: str, sector: Sector | None) -> str:
-    """Organisation and sector as one line, e.g. 'Netcompany (Privat virksomhed)'; the
-    sector is left out where the organisation's name already says it ('Aarhus Kommune')."""
+    """Organisation and sector as one line, e.g. 'Netcompany (privat virksomhed)'; the
+    sector is left out where the organisation's name already says it ('Aarhus Kommune').
+    Shown after a name and a comma ('Sofie Lund, Netcompany (privat virksomhed)'), never
+    inside parentheses of its own."""
     if organisation and sector:
         if str(sector.label).lower() in organisation.lower():
             return organisation
-        return f"{organisation} ({sector.label})"
+        return f"{organisation} ({str(sector.label).lower()})"
     return organisation or (str(sector.label) if sector else "")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from thinktank.models import LabelledEnum, set_labels
 
@@ -46,7 +47,7 @@ set_labels(
     {
         Sector.MUNICIPALITY: _l("Municipality"),
         Sector.REGION: _l("Region"),
-        Sector.STATE: _l("State"),
+        Sector.STATE: lazy_pgettext("sector", "State"),  # the state as a sector, not a status
         Sector.PRIVATE: _l("Private company"),
         Sector.RESEARCH: _l("Research"),
         Sector.CIVIL_SOCIETY: _l("Civil society"),

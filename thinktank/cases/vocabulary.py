@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from thinktank.models import LabelledEnum, set_labels
 
@@ -89,12 +90,14 @@ class PersonalData(LabelledEnum):
 set_labels(
     CaseState,
     {
-        CaseState.DRAFT: _l("Draft"),
-        CaseState.OPEN: _l("Open for discussion"),
-        CaseState.VOTING: _l("Voting"),
-        CaseState.CLOSED: _l("Voting closed"),
-        CaseState.RECOMMENDED: _l("Recommendation published"),
-        CaseState.ARCHIVED: _l("Archived"),
+        # A state names where the case is ("Åben for drøftelse"); the move that leads there
+        # is a command ("Åbn for drøftelse") with the same English words, hence the context.
+        CaseState.DRAFT: lazy_pgettext("case state", "Draft"),
+        CaseState.OPEN: lazy_pgettext("case state", "Open for discussion"),
+        CaseState.VOTING: lazy_pgettext("case state", "Voting"),
+        CaseState.CLOSED: lazy_pgettext("case state", "Voting closed"),
+        CaseState.RECOMMENDED: lazy_pgettext("case state", "Recommendation published"),
+        CaseState.ARCHIVED: lazy_pgettext("case state", "Archived"),
     },
 )
 

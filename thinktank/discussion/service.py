@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
@@ -168,7 +169,8 @@ def _checked_body(body: str | None) -> str:
         raise ValidationFailed(_("Write something before you post."), field="body")
     if len(body) > MAX_LENGTH:
         raise ValidationFailed(
-            _("A comment can be at most %(n)d characters.", n=MAX_LENGTH), field="body"
+            _("A comment can be at most %(n)s characters.", n=format_number(MAX_LENGTH)),
+            field="body",
         )
     return body
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
@@ -213,7 +214,7 @@ def write_opinion(user, recommendation: Recommendation, body: str) -> MinorityOp
     if not body:
         raise ValidationFailed(_("Write the minority opinion."), "body")
     if len(body) > 10_000:
-        raise ValidationFailed(_("At most %(max)d characters.", max=10_000), "body")
+        raise ValidationFailed(_("At most %(max)s characters.", max=format_number(10_000)), "body")
     opinion = db.session.scalar(
         select(MinorityOpinion).where(
             MinorityOpinion.recommendation_id == recommendation.id,

@@ -12,6 +12,7 @@ every kept ballot is in the frozen tally.
 
 from __future__ import annotations
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -86,7 +87,9 @@ def cast_ballot(
     _check_choice(case.id, choice, position_id)
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
-        raise ValidationFailed(_("At most %(max)d characters.", max=MAX_REASON), field="reason")
+        raise ValidationFailed(
+            _("At most %(max)s characters.", max=format_number(MAX_REASON)), field="reason"
+        )
     now = utcnow()
     values = {
         "choice": choice,

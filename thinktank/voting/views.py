@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request
-from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +13,7 @@ from thinktank.cases.vocabulary import CaseState
 from thinktank.errors import InvalidTransition, ValidationFailed
 from thinktank.extensions import db
 from thinktank.forms import attach_error
+from thinktank.i18n import percent_text
 from thinktank.permissions import require
 from thinktank.voting import ballots, page, service
 from thinktank.voting.forms import BallotForm, PositionForm, RejectForm, StartVotingForm
@@ -24,8 +24,8 @@ bp = Blueprint("voting", __name__, url_prefix="/cases/<int:case_id>")
 
 @bp.app_template_filter("percent")
 def _percent(share: float | None) -> str:
-    """0.4286 -> '43 %' in Danish, '43%' in English."""
-    return format_percent(share or 0)
+    """0.4286 -> '42,9 %' in Danish, '42.9%' in English; 0.5 -> '50 %'."""
+    return percent_text(share or 0)
 
 
 def _back(case):

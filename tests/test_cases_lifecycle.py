@@ -92,7 +92,7 @@ def test_moves_from_the_wrong_state_are_refused_with_a_message(
         assert response.status_code == 403  # only the author submits
     else:
         assert response.status_code == 409
-        assert "er ikke muligt, mens sagen er" in page_text(response)
+        assert "er ikke muligt, mens sagen har status" in page_text(response)
     assert _state(app, case.id) == CaseState(state)
 
 

@@ -172,10 +172,10 @@ def test_flag_once_only(app, client_as, make_user, member, make_case, make_comme
         == 302
     )
     again = reader.post(f"/comments/{comment.id}/flag", data={"reason": "other"})
-    assert again.status_code == 200 and "Du har allerede markeret denne kommentar." in page_text(
+    assert again.status_code == 200 and "Du har allerede anmeldt denne kommentar." in page_text(
         again
     )
-    assert "Du har markeret denne kommentar" in page_text(reader.get(f"/cases/{case.id}"))
+    assert "Du har anmeldt denne kommentar" in page_text(reader.get(f"/cases/{case.id}"))
     with app.app_context():
         assert len(db.session.scalars(select(Flag)).all()) == 1
 

@@ -95,7 +95,7 @@ def test_ending_an_interest_keeps_it_as_a_past_interest(app, client_as, member):
     assert ended.ends_on == yesterday and ended.ended_at is not None
     text = page_text(client_as(None).get(f"/members/{member.id}"))
     assert "Tidligere interesser" in text.split("Foreningen for Digital Inklusion")[0]
-    assert "Ingen nuværende interesser anmeldt." in text
+    assert "Ingen nuværende interesser oplyst." in text
     # ending again is refused; there is no way to delete it
     again = client.post(f"/profile/interests/{interest.id}/end", data={})
     assert again.status_code == 409

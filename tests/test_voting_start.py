@@ -77,7 +77,7 @@ def test_secretariat_starts_voting_with_a_closing_time_in_danish_time(
         )
         assert (step.actor_id, step.note) == (secretariat.id, "Afstemningen løber i 14 dage.")
     page = page_text(staff.get(f"/cases/{case.id}"))
-    assert f"Afstemningen er åben indtil 1. jun. {next_year} 12.00." in page
+    assert f"Afstemningen er åben indtil den 1. juni {next_year} kl. 12.00." in page
 
 
 def test_voting_without_a_closing_time_and_with_open_results(

@@ -49,10 +49,10 @@ def test_two_members_discuss_one_flags_and_the_secretariat_removes(
     expect(anna.locator("ol.replies ol.replies article.comment")).to_have_count(1)
 
     birgitte.reload()
-    birgitte.locator("article.comment").nth(2).get_by_role("link", name="Markér").click()
+    birgitte.locator("article.comment").nth(2).get_by_role("link", name="Anmeld kommentar").click()
     birgitte.get_by_label("Uden for emnet").check()
     birgitte.get_by_role("button", name="Send til sekretariatet").click()
-    expect(birgitte.get_by_text("Du har markeret denne kommentar")).to_be_visible()
+    expect(birgitte.get_by_text("Du har anmeldt denne kommentar")).to_be_visible()
 
     staff = new_page()
     log_in(staff, secretariat.email)

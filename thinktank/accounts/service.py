@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -169,11 +170,11 @@ def _send_invitation(invitation: Invitation, actor: User) -> None:
     body = _(
         "%(name)s has invited you to join KL's think tank on data and AI in the "
         "municipalities as %(role)s.\n\n"
-        "Open this link to create your account (it works once and expires in %(days)d days):\n"
+        "Open this link to create your account (it works once and expires in %(lifetime)s):\n"
         "%(link)s\n\nIf you did not expect this invitation, you can ignore this e-mail.",
         name=actor.display_name,
         role=invitation.role.label.lower(),
-        days=days,
+        lifetime=ngettext("%(num)d day", "%(num)d days", days),
         link=invitation_link(invitation),
     )
     send_mail(invitation.email, _("Invitation to KL's think tank"), body)
@@ -266,9 +267,9 @@ def request_password_reset(email: str) -> None:
     hours = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 3600)
     body = _(
         "Someone (hopefully you) asked to reset the password for your account at KL's think tank.\n\n"
-        "Open this link to choose a new password (it works once and expires in %(hours)d hours):\n"
+        "Open this link to choose a new password (it works once and expires in %(lifetime)s):\n"
         "%(link)s\n\nIf you did not ask for this, you can ignore this e-mail.",
-        hours=hours,
+        lifetime=ngettext("%(num)d hour", "%(num)d hours", hours),
         link=link,
     )
     send_mail(user.email, _("Reset your password"), body)

@@ -30,7 +30,7 @@ def test_two_members_discuss_one_flags_and_the_secretariat_removes(
     assert "1" in birgitte.locator(".badge-count").inner_text()
     birgitte.get_by_role("link", name="Notifikationer").click()
     birgitte.get_by_role(
-        "link", name=f"{member.display_name} nævnte dig i “Chatbot i borgerservice”"
+        "link", name=f"{member.display_name} nævnte dig i »Chatbot i borgerservice«"
     ).click()
     birgitte.locator("article.comment").first.get_by_role("link", name="Svar").click()
     birgitte.get_by_label("Din kommentar").fill(

@@ -161,7 +161,7 @@ def test_reasons_are_grouped_by_position_with_names_and_declared_interests(
     blank = text.index("Stemte blankt (1 stemme)")
     assert ja < text.index("Vælger 0") < text.index("Med ret til indsigt.") < nej
     assert nej < text.index("Profilering skader tilliden.") < blank
-    assert "Oplyste interesser: Ansættelse: Netcompany (Partner)." in text
+    assert "Oplyste interesser: Ansættelse: Netcompany – Partner." in text
     html = client_as(None).get(f"/cases/{vote.id}").get_data(as_text=True)
     assert f'href="/members/{vote.voters[0].id}-vaelger-0"' in html
 
@@ -280,7 +280,7 @@ def test_the_snapshot_never_changes_after_closing(app, client_as, secretariat, v
     )
     text = page_text(anonymous.get(f"/cases/{vote.id}"))
     assert "Profilering skader tilliden." in text and "Ændret bagefter" not in text
-    assert "Vælger 0" in text and "Netcompany (Partner)" in text
+    assert "Vælger 0" in text and "Netcompany – Partner" in text
     assert json.dumps(after_json).count('"count": 3') == 1
 
 

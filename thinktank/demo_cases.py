@@ -144,7 +144,7 @@ UNEMPLOYMENT = DemoCase(
 
             - En tidlig indsats over for dem med størst risiko kan forkorte ledigheden mærkbart –
               og det er netop dem, sagsbehandleren har sværest ved at spotte ved første møde.
-            - En etiket som "høj risiko" kan påvirke både sagsbehandlerens forventninger og
+            - En etiket som »høj risiko« kan påvirke både sagsbehandlerens forventninger og
               borgerens tro på at komme i job. Erfaringer fra Østrig og Polen viser, at
               profileringsmodeller kan forstærke eksisterende skævheder.
             - Modellen er tænkt som *rådgivende*, men i en travl hverdag er der risiko for, at
@@ -247,7 +247,7 @@ REHABILITATION_AIDS = DemoCase(
             | Hjælpemidlet er nødvendigt for at passe arbejde eller uddannelse | 10 |
             | Hver påbegyndt uges ventetid | 2 |
 
-            Systemet er regelbaseret, ikke "lærende", og hver regel kan forklares. Alligevel:
+            Systemet er regelbaseret, ikke »lærende«, og hver regel kan forklares. Alligevel:
 
             1. Det belønner dem, der har gode oplysninger i journalen – ikke nødvendigvis dem
                med det største behov.
@@ -293,7 +293,7 @@ REHABILITATION_AIDS = DemoCase(
               er ved at give op.
             - Vægtningen er et politisk valg forklædt som teknik; den bør besluttes åbent.
             - Point for ventetid kan gøre prioriteringen til en almindelig kø.
-            - Klager bliver sværere at behandle, hvis begrundelsen bare er "systemet".
+            - Klager bliver sværere at behandle, hvis begrundelsen bare er »systemet«.
             """),
         human_contact=HumanContact.KEPT,
         legal_basis=(
@@ -346,7 +346,7 @@ CHATBOT = DemoCase(
             - henvise til de rigtige selvbetjeningsløsninger,
             - sende borgeren videre til en medarbejder, når spørgsmålet handler om en konkret sag.
 
-            Men generativ AI kan "hallucinere" og give et svar, der lyder rigtigt, men er
+            Men generativ AI kan »hallucinere« og give et svar, der lyder rigtigt, men er
             forkert – og et forkert svar om fx fristen for at melde flytning kan få reelle
             konsekvenser. De borgere, der har sværest ved selvbetjening – ældre, borgere med
             handicap, borgere med et andet modersmål – har ofte også sværest ved at se, hvornår
@@ -357,7 +357,7 @@ CHATBOT = DemoCase(
 
             | Mulig garanti | Fordel | Omkostning |
             |---|---|---|
-            | "Tal med et menneske" i hver samtale | Borgeren har altid en udvej | Færre opkald sparet |
+            | »Tal med et menneske« i hver samtale | Borgeren har altid en udvej | Færre opkald sparet |
             | Telefonen åben som i dag | Ingen mister adgang | Mindre besparelse |
             | Kun generelle svar, aldrig om egen sag | Færre forkerte svar om rettigheder | Mindre nytte |
 
@@ -638,7 +638,7 @@ DAYCARE_SUBSIDY = DemoCase(
             | Efterregulering og krav | Sagsbehandler, med stikprøver | Robot: alle familier, krav sendes automatisk |
             | Selvstændige, delt bopæl og andre særlige forhold | Sagsbehandler | Sendes til sagsbehandler |
 
-            Robotten er ikke "intelligent": Den følger de samme regler hver gang og regner
+            Robotten er ikke »intelligent«: Den følger de samme regler hver gang og regner
             ikke forkert. Men den er aldrig bedre end de data, den får:
 
             - **Husstanden** læses af CPR-adressen. Er en ny kæreste flyttet ind, eller er

@@ -68,7 +68,7 @@ _BIAS = _md("""
 
     To ting bør være på plads, før modellen bruges i drift:
 
-    1. **Fejlrater pr. gruppe** – hvor mange får "høj risiko" uden at blive langtidsledige,
+    1. **Fejlrater pr. gruppe** – hvor mange får »høj risiko« uden at blive langtidsledige,
        opdelt på alder, køn og herkomst?
     2. **Ekstern validering** – på data fra et andet år end dem, modellen er trænet på.
 
@@ -265,8 +265,8 @@ UNEMPLOYMENT_DISCUSSION = DemoDiscussion(
                 forklaringsmodul, der viser de tre forhold, der vejede tungest, i et sprog,
                 borgeren kan forstå – og det kan sættes på en eksisterende model på få uger.
 
-                Det svære er ikke teknikken, men at skrive forklaringen, så "tidligere
-                sygedagpengeforløb" ikke lyder som en anklage.
+                Det svære er ikke teknikken, men at skrive forklaringen, så »tidligere
+                sygedagpengeforløb« ikke lyder som en anklage.
                 """),
         ),
         Remark(
@@ -301,7 +301,7 @@ REHABILITATION_AIDS_DISCUSSION = DemoDiscussion(
             body=_md("""
             Fra visitationen kan jeg genkende problemet: To visitatorer kan prioritere den
             samme ansøgning vidt forskelligt, og nye medarbejdere har svært ved at vide, hvad
-            der er "normal" praksis. Et pointsystem kan hjælpe.
+            der er »normal« praksis. Et pointsystem kan hjælpe.
 
             Men pointene for fald forudsætter, at faldet er **registreret**. Hjemmeplejen
             registrerer de fald, de ser – ikke dem, borgeren ikke fortæller om, og slet ikke
@@ -465,7 +465,7 @@ CHATBOT_DISCUSSION = DemoDiscussion(
             body=_md("""
             Princippet om, at ingen borger må møde en mur af robotter, skal kunne ses på
             skærmen. I mange af de chatbots, vi har set, dukker muligheden for at tale med en
-            medarbejder først op, når borgeren har skrevet "menneske" tre gange.
+            medarbejder først op, når borgeren har skrevet »menneske« tre gange.
 
             Knappen til en medarbejder skal være synlig **fra det første svar** – og den skal
             føre til en medarbejder i dag, ikke til en formular, der bliver besvaret om en uge.
@@ -483,7 +483,7 @@ CHATBOT_DISCUSSION = DemoDiscussion(
             | | Andel af samtalerne |
             |---|---|
             | Borgeren fik svar uden at kontakte os igen | 61 % |
-            | Borgeren valgte "Tal med en medarbejder" | 9 % |
+            | Borgeren valgte »Tal med en medarbejder« | 9 % |
             | Spørgsmålet handlede om borgerens egen sag | 14 % |
 
             Telefonen har været åben som før hele tiden. Opkaldene om pas og flytning er

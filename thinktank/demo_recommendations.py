@@ -113,7 +113,7 @@ _CHATBOT_INTRO = _md("""
 
     ### 2. En synlig vej til en medarbejder i hver samtale
 
-    - Knappen "Tal med en medarbejder" er synlig fra det første svar – ikke først, når
+    - Knappen »Tal med en medarbejder« er synlig fra det første svar – ikke først, når
       borgeren har spurgt flere gange.
     - Knappen fører til en medarbejder i chatten eller til en opringning samme dag i
       åbningstiden, ikke til en formular.

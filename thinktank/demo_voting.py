@@ -113,7 +113,7 @@ DEMO_VOTES = {
                     Chatbotten må bruges, når:
 
                     1. den siger tydeligt, at den er en chatbot,
-                    2. der er en knap til "Tal med et menneske" i hver samtale,
+                    2. der er en knap til »Tal med et menneske« i hver samtale,
                     3. den aldrig svarer på spørgsmål om borgerens egen sag.
                     """),
             ),

@@ -34,7 +34,7 @@ from thinktank.demo_discussion import (
 )
 from thinktank.extensions import db
 from thinktank.models import local_today, utcnow
-from thinktank.recommendations import policies, service  # noqa: F401 - policies: the rules
+from thinktank.recommendations import adoptions, policies, service  # noqa: F401 - policies: the rules
 from thinktank.recommendations.models import Recommendation, Response
 
 
@@ -433,7 +433,9 @@ def _publish(
     for adoption in demo.adoptions:
         with dated(_ago(now, adoption.days_ago)):
             user = users[adoption.user]
-            service.adopt(user, recommendation, adoption.municipality, adoption.note)
+            recorded = adoptions.adopt(user, recommendation, adoption.municipality, adoption.note)
+            if recorded.is_pending:  # demo addresses are not municipal: the secretariat confirms
+                adoptions.decide(staff, recorded.id, confirm=True)
 
 
 def _input(demo: DemoRecommendation, text: Text, comments: dict[str, int]) -> service.DraftInput:

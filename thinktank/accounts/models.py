@@ -47,6 +47,10 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the person showed they receive mail at ``email`` (by opening a link sent there);
+    # None for a self-registered account that never did. A municipal e-mail domain counts
+    # as evidence (e.g. for adoptions) only when this is set.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def get_id(self) -> str:
         return self.session_token

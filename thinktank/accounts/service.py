@@ -220,6 +220,8 @@ def accept_invitation(
     )
     invitation.accepted_at = utcnow()
     invitation.accepted_user_id = user.id
+    # the invitation link was mailed to this address, so opening it proves the address
+    user.email_verified_at = invitation.accepted_at
     record(
         "invitation_accepted",
         actor=user,
@@ -293,6 +295,8 @@ def user_from_reset_token(token: str) -> User:
 def reset_password(token: str, password: str) -> User:
     user = user_from_reset_token(token)
     _set_password(user, password)
+    # the reset link was mailed to the account's address, so using it proves the address
+    user.email_verified_at = user.email_verified_at or utcnow()
     record("password_reset", actor=user, subject=user)
     db.session.commit()
     return user

@@ -36,6 +36,7 @@ MAX_LENGTH = 20_000
 describe_action("comment_deleted", _l("A comment was deleted by its author"))
 describe_action("comment_removed", _l("A comment was removed: %(reason)s"))
 describe_action("flag_dismissed", _l("A flag on a comment was dismissed"))
+describe_action("comment_flagged", _l("A comment was flagged for the moderators"))
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -337,6 +338,7 @@ def flag(user, comment_id: int, reason: str, note: str = "") -> str:
             note=(note or "").strip()[:500],
         )
     )
+    record("comment_flagged", actor=user, subject=comment, reason=reason)
     try:
         db.session.commit()
     except IntegrityError:  # a double click that raced past the check above

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from thinktank.accounts.models import User
@@ -187,11 +187,39 @@ class Cosignature(db.Model):
     member: Mapped[User] = relationship(lazy="raise")
 
 
+class AdoptionStatus(LabelledEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+set_labels(
+    AdoptionStatus,
+    {
+        AdoptionStatus.PENDING: _l("awaiting confirmation"),
+        AdoptionStatus.VERIFIED: _l("verified"),
+        AdoptionStatus.REJECTED: _l("rejected"),
+    },
+)
+
+
 class Adoption(db.Model):
-    """A municipality uses the recommendation (recorded by one of its registered readers)."""
+    """A municipality uses the recommendation (recorded by a registered reader). It is public
+    only once verified: by the recorder's proven municipal e-mail address, or by the
+    secretariat."""
 
     __tablename__ = "adoptions"
-    __table_args__ = (UniqueConstraint("recommendation_id", "municipality"),)
+    __table_args__ = (
+        # one live record per municipality; a rejected one does not block a genuine one
+        Index(
+            "uq_adoptions_live_municipality",
+            "recommendation_id",
+            "municipality",
+            unique=True,
+            sqlite_where=text("status != 'rejected'"),
+            postgresql_where=text("status != 'rejected'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(
@@ -201,3 +229,20 @@ class Adoption(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[AdoptionStatus] = mapped_column(
+        enum_column(AdoptionStatus, "adoption_status"), default=AdoptionStatus.PENDING
+    )
+    # who confirmed or rejected it (None with a verified status: the e-mail domain did)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    recorder: Mapped[User | None] = relationship(foreign_keys=[user_id], lazy="raise")
+    recommendation: Mapped[Recommendation] = relationship(lazy="raise")
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == AdoptionStatus.VERIFIED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == AdoptionStatus.PENDING

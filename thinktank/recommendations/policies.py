@@ -39,3 +39,9 @@ def can_adopt(user, recommendation: Recommendation) -> bool:
         and recommendation.is_published
         and recommendation.status != Status.WITHDRAWN
     )
+
+
+@rule("confirm_adoption")
+def can_confirm_adoption(user, _adoption=None) -> bool:
+    """Confirm or reject adoptions that the recorder's e-mail address could not verify."""
+    return has_role(user, Role.SECRETARIAT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from thinktank.cases.vocabulary import AlgorithmRole, Domain, TechnologyKind
@@ -13,12 +13,10 @@ from thinktank.diff import diff_html
 from thinktank.errors import NotFound
 from thinktank.extensions import db
 from thinktank.recommendations.models import (
-    Adoption,
     Recommendation,
     RecommendationVersion,
     Status,
 )
-from thinktank.recommendations.municipalities import MUNICIPALITIES
 
 FILTERS = {"domain": Domain, "technology": TechnologyKind, "role": AlgorithmRole}
 _COLUMNS = {
@@ -124,23 +122,6 @@ def supersedes(recommendation_id: int) -> list[Recommendation]:
             )
         )
     )
-
-
-def adoptions(recommendation_id: int) -> list[tuple[str, Adoption]]:
-    """(municipality name, adoption), in alphabetical order."""
-    rows = db.session.scalars(
-        select(Adoption).where(Adoption.recommendation_id == recommendation_id)
-    )
-    return sorted(((MUNICIPALITIES[a.municipality], a) for a in rows), key=lambda pair: pair[0])
-
-
-def adoption_counts(recommendation_ids: list[int]) -> dict[int, int]:
-    rows = db.session.execute(
-        select(Adoption.recommendation_id, func.count(Adoption.id))
-        .where(Adoption.recommendation_id.in_(recommendation_ids))
-        .group_by(Adoption.recommendation_id)
-    )
-    return dict(rows.all())
 
 
 def feed_entries(limit: int = 50) -> list[RecommendationVersion]:

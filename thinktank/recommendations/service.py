@@ -1,5 +1,5 @@
 """Recommendation rules: draft from a closed case, member review, minority opinions,
-publishing versions, withdrawing, superseding, adoption."""
+publishing versions, withdrawing, superseding (adoptions: ``adoptions.py``)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from thinktank.markup import MARKUP_VERSION, render_markdown
 from thinktank.models import utcnow
 from thinktank.permissions import can, require
 from thinktank.recommendations.models import (
-    Adoption,
     Citation,
     Cosignature,
     MinorityOpinion,
@@ -34,7 +33,6 @@ from thinktank.recommendations.models import (
     ReviewResponse,
     Status,
 )
-from thinktank.recommendations.municipalities import MUNICIPALITIES
 
 describe_action(
     "recommendation_published",
@@ -422,34 +420,3 @@ def supersede(user, recommendation: Recommendation, by_id: int | None) -> None:
     record("recommendation_superseded", actor=user, public=True, subject=recommendation,
            title=recommendation.title, by=successor.title)  # fmt: skip
     db.session.commit()
-
-
-# --- adoption ----------------------------------------------------------------------------
-
-
-def adopt(user, recommendation: Recommendation, municipality: str, note: str = "") -> Adoption:
-    """Record that a municipality uses the recommendation (once per municipality)."""
-    require("adopt_recommendation", recommendation, user=user)
-    if municipality not in MUNICIPALITIES:
-        raise ValidationFailed(_("Choose a municipality from the list."), "municipality")
-    taken = _("%(name)s is already recorded as using this recommendation.",
-              name=MUNICIPALITIES[municipality])  # fmt: skip
-    if db.session.scalar(
-        select(Adoption.id).where(
-            Adoption.recommendation_id == recommendation.id, Adoption.municipality == municipality
-        )
-    ):
-        raise ValidationFailed(taken, "municipality")
-    adoption = Adoption(
-        recommendation_id=recommendation.id,
-        municipality=municipality,
-        user_id=user.id,
-        note=(note or "").strip()[:1000],
-    )
-    db.session.add(adoption)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise ValidationFailed(taken, "municipality") from None
-    return adoption

@@ -10,13 +10,19 @@ from thinktank.cases.models import Case
 from thinktank.cases.service import visible_case
 from thinktank.discussion import service as discussion
 from thinktank.discussion.forms import CommentForm
-from thinktank.errors import ValidationFailed
+from thinktank.errors import InvalidTransition, ValidationFailed
 from thinktank.extensions import db
 from thinktank.forms import attach_error, choices
 from thinktank.models import utcnow
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required, require
-from thinktank.recommendations import policies, portal, service, subject  # noqa: F401 (registries)
+from thinktank.recommendations import (  # noqa: F401 (registries)
+    adoptions,
+    policies,
+    portal,
+    service,
+    subject,
+)
 from thinktank.recommendations.forms import (
     AdoptForm,
     DraftForm,
@@ -49,6 +55,11 @@ def recommendation_url(recommendation, number: int | None = None, **kwargs) -> s
     )
 
 
+@bp.app_template_global("municipality_name")
+def municipality_name(code: str) -> str:
+    return adoptions.MUNICIPALITIES.get(code, code)
+
+
 # --- the portal --------------------------------------------------------------------------
 
 
@@ -61,7 +72,7 @@ def index():
         page=page,
         filters=filters,
         vocabularies=portal.FILTERS,
-        adoption_counts=portal.adoption_counts([v.recommendation_id for v in page.items]),
+        adoption_counts=adoptions.counts([v.recommendation_id for v in page.items]),
     )
 
 
@@ -93,7 +104,8 @@ def _render_version(recommendation_id: int, number: int | None, adopt_form=None,
         case_public=recommendation.case.is_public,
         versions=portal.versions(recommendation.id),
         supersedes=portal.supersedes(recommendation.id),
-        adoptions=portal.adoptions(recommendation.id),
+        adoptions=adoptions.public(recommendation.id),
+        unverified_adoptions=adoptions.unverified_for(current_user, recommendation.id),
         adopt_form=adopt_form or AdoptForm(formdata=None),
         vote=frozen_result(recommendation.case),
         is_latest=number is None or number == recommendation.current_version,
@@ -119,18 +131,52 @@ def adopt(recommendation_id: int):
     form = AdoptForm()
     if form.validate():
         try:
-            service.adopt(current_user, recommendation, form.municipality.data, form.note.data)
+            adoption = adoptions.adopt(
+                current_user, recommendation, form.municipality.data, form.note.data
+            )
         except ValidationFailed as error:
             db.session.rollback()
             attach_error(form, error)
         else:
-            flash(
-                _("Thank you. Your municipality is now shown as using the recommendation."),
-                "success",
-            )
+            if adoption.is_verified:
+                message = _(
+                    "Thank you. Your municipality is now shown as using the recommendation."
+                )
+            else:
+                message = _(
+                    "Thank you. The secretariat will confirm it before your municipality is "
+                    "shown as using the recommendation."
+                )
+            flash(message, "success")
             return redirect(recommendation_url(recommendation) + "#adoptions")
     # the errors in the form, with what was typed, on the page itself
     return _render_version(recommendation.id, None, adopt_form=form, status=400)
+
+
+@bp.get("/moderation/adoptions")
+@permission_required("confirm_adoption")
+def adoption_queue():
+    return render_template(
+        "recommendations/adoption_queue.html", page=paginate(adoptions.pending_queue())
+    )
+
+
+@bp.post("/moderation/adoptions/<int:adoption_id>")
+@permission_required("confirm_adoption")
+def decide_adoption(adoption_id: int):
+    confirm = request.form.get("decision") == "confirm"
+    try:
+        adoption = adoptions.decide(current_user, adoption_id, confirm=confirm)
+    except InvalidTransition as error:  # decided by someone else a moment ago
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".adoption_queue"))
+    name = adoptions.MUNICIPALITIES[adoption.municipality]
+    if confirm:
+        flash(_("%(name)s is now shown as using the recommendation.", name=name), "success")
+    else:
+        flash(_("The adoption by %(name)s was rejected.", name=name), "success")
+    return redirect(url_for(".adoption_queue"))
 
 
 @bp.get("/feeds/recommendations.atom")

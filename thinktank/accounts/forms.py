@@ -114,8 +114,10 @@ class InviteForm(Form):
     email = _email_field(_l("E-mail address of the person to invite"))
     role = SelectField(
         _l("Role"),
-        choices=choices((role.value, role.label) for role in INVITABLE_ROLES),
-        validators=[required()],
+        choices=choices(
+            [("", _l("Choose a role"))] + [(r.value, r.label) for r in INVITABLE_ROLES]
+        ),
+        validators=[required(_l("Choose a role."))],
     )
 
 

@@ -96,10 +96,12 @@ class CaseForm(Form):
         choices=choices(AlgorithmRole.choices()),
         validators=[required(_l("Choose whether the algorithm advises or decides."))],
     )
+    # Choices that state a fact start empty: saving untouched must not claim anything.
     ai_act_risk = _select(
         _l("Risk class under the EU AI Act (your judgement)"),
         AiActRisk,
         _l("Choose “Unknown” if it has not been assessed."),
+        blank=_l("Choose a risk class"),
     )
     # The data
     personal_data = MultiCheckboxField(
@@ -138,7 +140,9 @@ class CaseForm(Form):
     legal_basis = _text(
         _l("Legal basis"), 2000, _l("The legislation the use rests on, if known."), area=True
     )
-    dpia = _select(_l("Data protection impact assessment (DPIA)"), Dpia)
+    dpia = _select(
+        _l("Data protection impact assessment (DPIA)"), Dpia, blank=_l("Choose an answer")
+    )
     # Who may read it
     visibility = RadioField(
         _l("Who may read the case?"),

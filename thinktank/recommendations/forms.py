@@ -109,9 +109,16 @@ class WithdrawForm(Form):
     )
 
 
+def _id_or_none(value):
+    return int(value) if value not in (None, "") else None
+
+
 class SupersedeForm(Form):
     by = SelectField(
-        _l("Superseded by"), coerce=int, validators=[required()], validate_choice=False
+        _l("Superseded by"),
+        coerce=_id_or_none,
+        validators=[required(_l("Choose another published recommendation."))],
+        validate_choice=False,
     )
 
 

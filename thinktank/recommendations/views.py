@@ -255,9 +255,12 @@ def _render_draft(recommendation, status_code: int = 200, **bound_forms):
         "opinion_form": OpinionForm(formdata=None, obj=own),
         "publish_form": PublishForm(formdata=None),
         "withdraw_form": WithdrawForm(formdata=None),
+        "supersede_form": SupersedeForm(formdata=None),
     } | bound_forms
-    supersede_form = SupersedeForm(formdata=None)
-    supersede_form.by.choices = choices(portal.published_titles(exclude=recommendation.id))
+    titles = portal.published_titles(exclude=recommendation.id)
+    forms["supersede_form"].by.choices = choices(
+        [("", _("Choose a recommendation")), *titles] if titles else []
+    )
     thread = discussion.view(current_user, "recommendation", recommendation)
     return render_template(
         "recommendations/draft.html",
@@ -265,7 +268,6 @@ def _render_draft(recommendation, status_code: int = 200, **bound_forms):
         case=db.session.get(Case, recommendation.case_id),
         status=status,
         cited=service.cited_comments(recommendation.id),
-        supersede_form=supersede_form,
         discussion_data={
             "discussion": thread,
             "form": CommentForm(formdata=None).with_positions({}),
@@ -368,10 +370,11 @@ def withdraw(recommendation_id: int):
 
 @bp.post("/recommendations/<int:recommendation_id>/supersede")
 def supersede(recommendation_id: int):
+    form = SupersedeForm()
     return _submit(
         recommendation_id,
-        None,
-        None,
-        lambda r: service.supersede(current_user, r, request.form.get("by", type=int)),
+        "supersede_form",
+        form,
+        lambda r: service.supersede(current_user, r, form.by.data),
         _("The recommendation is now marked as superseded."),
     )

@@ -140,6 +140,22 @@ def _interest(w):
     return Sent(response, "kind", "/profile/interests")
 
 
+def _end_interest(w):
+    client = w["client_as"](w["member"])
+    client.post("/profile/interests", data={"kind": "employment", "organisation": "Netcompany",
+                                            "starts_on": "2024-03-01"})  # fmt: skip
+    from sqlalchemy import select
+
+    from thinktank.extensions import db
+    from thinktank.members.models import Interest
+
+    with w["app"].app_context():
+        n = db.session.scalar(select(Interest.id))
+    path = f"/profile/interests/{n}/end"
+    response = client.post(path, data={f"end-{n}-ends_on": "2020-01-01"})
+    return Sent(response, f"end-{n}-ends_on", path, kept="2020-01-01")
+
+
 def _new_recommendation(w):
     case = w["make_case"](state="closed")
     path = f"/cases/{case.id}/recommendation"
@@ -217,7 +233,7 @@ def _start_voting(w):
 SCENARIOS = [
     _login, _register, _reset_request, _reset_password, _accept_invitation, _invite, _profile,
     _change_password, _admin_role, _new_case, _edit_case, _comment, _reply, _flag, _remove,
-    _interest, _new_recommendation, _edit_recommendation, _objection_without_reason,
+    _interest, _end_interest, _new_recommendation, _edit_recommendation, _objection_without_reason,
     _minority_opinion, _withdraw, _supersede, _adopt, _vote, _position, _start_voting,
 ]  # fmt: skip
 

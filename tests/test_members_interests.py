@@ -121,10 +121,11 @@ def test_an_interest_cannot_end_before_it_started(app, client_as, member):
     response = client.post(
         f"/profile/interests/{interest.id}/end", data={f"end-{interest.id}-ends_on": "2000-01-01"}
     )
-    assert response.status_code == 302
-    assert "Slutdatoen kan ikke ligge før startdatoen." in page_text(
-        client.get("/profile/interests")
-    )
+    assert response.status_code == 400  # the error in the form, with the date kept
+    assert "Ret venligst følgende" in page_text(response)
+    assert "Slutdatoen kan ikke ligge før startdatoen." in page_text(response)
+    html = response.get_data(as_text=True)
+    assert f'href="#end-{interest.id}-ends_on"' in html and 'value="2000-01-01"' in html
     assert _interests(app, member.id)[0].ends_on is None
 
 

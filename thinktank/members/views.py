@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from thinktank.errors import ValidationFailed
+from thinktank.extensions import db
 from thinktank.forms import attach_error
 from thinktank.members import policies, service  # noqa: F401 (policies registers rules)
 from thinktank.members.forms import EndInterestForm, InterestForm
@@ -65,30 +66,38 @@ def interests():
                 _("Your interest has been declared. It is shown in the member register."), "success"
             )
             return redirect(url_for("members.interests"))
+    return _render_interests(form)
+
+
+def _render_interests(form, sent_end_form=None, interest_id: int | None = None):
+    """The interests page; a form that failed shows its errors with what was typed."""
     current, past = service.declared_interests(current_user.id)
+    end_forms = {i.id: EndInterestForm(formdata=None, prefix=f"end-{i.id}") for i in current}
+    if sent_end_form is not None and interest_id in end_forms:
+        end_forms[interest_id] = sent_end_form
     return render_template(
         "members/interests.html",
         form=form,
         current=current,
         past=past,
-        end_forms={i.id: EndInterestForm(formdata=None, prefix=f"end-{i.id}") for i in current},
-    ), (400 if form.errors else 200)
+        end_forms=end_forms,
+    ), (400 if form.errors or (sent_end_form and sent_end_form.errors) else 200)
 
 
 @bp.post("/profile/interests/<int:interest_id>/end")
 @permission_required("declare_interests")
 def end_interest(interest_id: int):
     form = EndInterestForm(prefix=f"end-{interest_id}")
-    if not form.validate():
-        flash(" ".join(form.ends_on.errors) or _("The date could not be read."), "error")
-        return redirect(url_for("members.interests"))
-    try:
-        service.end_interest(current_user, interest_id, form.ends_on.data)
-    except ValidationFailed as error:
-        flash(error.message, "error")
-    else:
-        flash(
-            _("The interest has been ended. It stays in the register as a past interest."),
-            "success",
-        )
-    return redirect(url_for("members.interests"))
+    if form.validate():
+        try:
+            service.end_interest(current_user, interest_id, form.ends_on.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(
+                _("The interest has been ended. It stays in the register as a past interest."),
+                "success",
+            )
+            return redirect(url_for("members.interests"))
+    return _render_interests(InterestForm(formdata=None), form, interest_id)

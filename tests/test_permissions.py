@@ -15,6 +15,7 @@ PROTECTED = {
     "/invitations/": "secretariat",
     "/admin/users/": "admin",
     "/admin/audit": "admin",
+    "/moderation/adoptions": "secretariat",
 }
 
 
@@ -42,6 +43,7 @@ def test_protected_pages_by_role(role_clients, path, who):
         ("post", "/invitations/1/revoke"),
         ("post", "/admin/users/1"),
         ("post", "/admin/users/1/active"),
+        ("post", "/moderation/adoptions/1"),
     ],
 )
 def test_protected_actions_refused_to_readers(role_clients, method, path):

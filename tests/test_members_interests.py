@@ -152,5 +152,5 @@ def test_interests_are_shown_next_to_votes_as_they_were_at_closing(
     client.post("/profile/interests", data=DECLARATION | {"organisation": "Senere Forening"})
     text = page_text(client_as(None).get(f"/cases/{vote.id}"))
     vote_entry = text.split("Stemmer og begrundelser")[1]
-    assert "Bestyrelsespost: Nuværende Forening (Ulønnet bestyrelsesmedlem)." in vote_entry
+    assert "Bestyrelsespost: Nuværende Forening – Ulønnet bestyrelsesmedlem." in vote_entry
     assert "Afsluttet Forening" not in vote_entry and "Senere Forening" not in vote_entry

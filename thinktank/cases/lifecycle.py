@@ -34,8 +34,13 @@ def _secretariat(user, _case: Case) -> bool:
     return has_role(user, Role.SECRETARIAT)
 
 
-def _author(user, case: Case) -> bool:
-    return has_role(user, Role.MEMBER) and case.author_id == user.id
+def _member_author(user, case: Case) -> bool:
+    """A member hands their own draft to the secretariat (the secretariat opens its own)."""
+    return (
+        has_role(user, Role.MEMBER)
+        and not has_role(user, Role.SECRETARIAT)
+        and case.author_id == user.id
+    )
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ MOVES: dict[str, Move] = {
             "submit",
             frozenset({CaseState.DRAFT}),
             CaseState.DRAFT,
-            _author,
+            _member_author,
             _l("Submit to the secretariat"),
             _l("Submitted to the secretariat"),
             _l("The draft “%(title)s” was submitted"),

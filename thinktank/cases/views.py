@@ -34,6 +34,7 @@ def _personal_data_label(value: str) -> str:
 
 @bp.get("/")
 def index():
+    lifecycle.make_due_moves()  # a list shows each case's state as it is now
     filters = service.CaseFilters.from_args(request.args)
     return render_template(
         "cases/list.html",
@@ -92,13 +93,14 @@ def edit(case_id: int):
 @bp.get("/<int:case_id>-<slug>")
 def show(case_id: int, slug: str | None = None):
     case = service.case_for_page(current_user, case_id)
+    page = sections.for_case(case, current_user)
     return render_template(
         "cases/show.html",
         case=case,
-        sections=sections.for_case(case, current_user),
+        page=page,
         moves=lifecycle.available_moves(current_user, case),
         transition_form=TransitionForm(formdata=None),
-        timeline_text=service.timeline_text,
+        timeline=sections.timeline(case.transitions, page.timeline, service.timeline_text),
     )
 
 

@@ -24,7 +24,7 @@ from thinktank.discussion.models import (
     Removal,
     Stance,
 )
-from thinktank.errors import InvalidTransition, NotFound, ValidationFailed
+from thinktank.errors import InvalidTransition, LoginRequired, NotFound, ValidationFailed
 from thinktank.extensions import db
 from thinktank.markup import MARKUP_VERSION, render_markdown
 from thinktank.models import utcnow
@@ -52,6 +52,7 @@ class DiscussionView:
     count: int
     flagged_by_me: set[int]
     refusal: str | None
+    needs_login: bool  # the refusal is lifted by logging in (as a member)
     positions: dict[int, str]
     newest_first: bool
 
@@ -94,6 +95,7 @@ def view(user, kind: str, subject: Any, newest_first: bool = False) -> Discussio
         count=sum(1 for comment in comments if not comment.is_removed),
         flagged_by_me=flagged,
         refusal=refusal.message if refusal else None,
+        needs_login=isinstance(refusal, LoginRequired),
         positions=dict(described.positions(subject)),
         newest_first=newest_first,
     )

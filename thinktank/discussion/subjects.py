@@ -54,14 +54,15 @@ def _case_subject() -> Subject:
     from thinktank.permissions import has_role
 
     def why_not_post(user, case) -> DomainError | None:
-        if not user.is_authenticated:
-            return LoginRequired()
-        if not has_role(user, Role.MEMBER):
-            return NotAllowed(_("Only members of the think tank can take part in the discussion."))
         if case.state not in (CaseState.OPEN, CaseState.VOTING):
             return InvalidTransition(
                 _("Comments can be written while the case is open for discussion or voting.")
             )
+        members_only = _("Only members of the think tank can take part in the discussion.")
+        if not user.is_authenticated:
+            return LoginRequired(members_only)  # the page offers to log in
+        if not has_role(user, Role.MEMBER):
+            return NotAllowed(members_only)
         return None
 
     def describe_many(ids: list[int]) -> dict[int, tuple[str, str]]:

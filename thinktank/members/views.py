@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from thinktank.cases.lifecycle import make_due_moves
 from thinktank.errors import ValidationFailed
 from thinktank.extensions import db
 from thinktank.forms import attach_error
@@ -40,6 +41,7 @@ def index():
 @bp.get("/members/<int:member_id>")
 @bp.get("/members/<int:member_id>-<slug>")
 def show(member_id: int, slug: str | None = None):
+    make_due_moves()  # the member's cases are shown with their state as it is now
     member = service.member_for_page(member_id)
     current, past = service.declared_interests(member.id)
     return render_template(

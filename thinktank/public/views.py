@@ -28,11 +28,17 @@ bp = Blueprint("public", __name__)
 
 @bp.get("/")
 def index():
+    from thinktank.cases.lifecycle import make_due_moves
     from thinktank.cases.service import under_discussion
+    from thinktank.public.tasks import my_tasks
     from thinktank.recommendations.portal import latest
 
+    make_due_moves()  # the front page shows each case's state as it is now
     return render_template(
-        "public/index.html", cases=under_discussion(current_user), recommendations=latest(3)
+        "public/index.html",
+        tasks=my_tasks(current_user),
+        cases=under_discussion(current_user),
+        recommendations=latest(3),
     )
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from thinktank.cases.vocabulary import AlgorithmRole, Domain, TechnologyKind
+from thinktank.cases.models import Case
+from thinktank.cases.vocabulary import AlgorithmRole, CaseState, Domain, TechnologyKind
 from thinktank.diff import diff_html
 from thinktank.errors import NotFound
 from thinktank.extensions import db
@@ -66,6 +67,18 @@ def drafts() -> Select:
     )
 
 
+def awaiting_draft() -> Select:
+    """Cases whose voting is closed and that have no recommendation yet, oldest first."""
+    return (
+        select(Case)
+        .where(
+            Case.state == CaseState.CLOSED,
+            ~select(Recommendation.id).where(Recommendation.case_id == Case.id).exists(),
+        )
+        .order_by(Case.last_activity_at, Case.id)
+    )
+
+
 def published_titles(exclude: int) -> list[tuple[int, str]]:
     """(id, title) of the other published recommendations (what one can be superseded by)."""
     rows = db.session.execute(
@@ -110,6 +123,11 @@ def versions(recommendation_id: int) -> list[RecommendationVersion]:
             .order_by(RecommendationVersion.number.desc())
         )
     )
+
+
+def replaced_at(versions: list[RecommendationVersion], shown: RecommendationVersion):
+    """When ``shown`` stopped being the current version (None while it is the current one)."""
+    return next((v.published_at for v in versions if v.number == shown.number + 1), None)
 
 
 def supersedes(recommendation_id: int) -> list[Recommendation]:

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from thinktank.cases.lifecycle import make_due_moves
 from thinktank.cases.models import Case
 from thinktank.cases.service import visible_case
 from thinktank.discussion import service as discussion
@@ -15,9 +16,10 @@ from thinktank.extensions import db
 from thinktank.forms import attach_error, choices
 from thinktank.models import utcnow
 from thinktank.pagination import paginate
-from thinktank.permissions import permission_required, require
+from thinktank.permissions import can, permission_required, require
 from thinktank.recommendations import (  # noqa: F401 (registries)
     adoptions,
+    on_case,
     policies,
     portal,
     service,
@@ -65,6 +67,7 @@ def municipality_name(code: str) -> str:
 
 @bp.get("/recommendations/")
 def index():
+    make_due_moves()  # as every list: nothing shown in a state it has already left
     filters = portal.read_filters(request.args)
     page = paginate(portal.portal(filters))
     return render_template(
@@ -96,13 +99,16 @@ def _render_version(recommendation_id: int, number: int | None, adopt_form=None,
     if not shown.recommendation.is_published:
         return redirect(url_for(".draft", recommendation_id=recommendation_id))
     recommendation = shown.recommendation
+    versions = portal.versions(recommendation.id)
     return render_template(
         "recommendations/show.html",
         version=shown,
         recommendation=recommendation,
         case=recommendation.case,
         case_public=recommendation.case.is_public,
-        versions=portal.versions(recommendation.id),
+        versions=versions,
+        replaced_at=portal.replaced_at(versions, shown),
+        print_view=request.args.get("print") == "1",
         supersedes=portal.supersedes(recommendation.id),
         adoptions=adoptions.public(recommendation.id),
         unverified_adoptions=adoptions.unverified_for(current_user, recommendation.id),
@@ -181,6 +187,7 @@ def decide_adoption(adoption_id: int):
 
 @bp.get("/feeds/recommendations.atom")
 def feed():
+    make_due_moves()
     entries = portal.feed_entries()
     body = render_template("recommendations/feed.xml", entries=entries, now=utcnow())
     return Response(body, mimetype="application/atom+xml")
@@ -192,7 +199,14 @@ def feed():
 @bp.get("/recommendations/drafts")
 @permission_required("view_recommendation_draft")
 def drafts():
-    return render_template("recommendations/drafts.html", page=paginate(portal.drafts()))
+    awaiting = (
+        list(db.session.scalars(portal.awaiting_draft()))
+        if can(current_user, "write_recommendation")
+        else []
+    )
+    return render_template(
+        "recommendations/drafts.html", page=paginate(portal.drafts()), awaiting=awaiting
+    )
 
 
 @bp.route("/cases/<int:case_id>/recommendation", methods=["GET", "POST"])

@@ -49,3 +49,9 @@ def test_public_log_shows_public_events_only(app, client_as, secretariat, client
     assert "En ny person blev inviteret som medlem" in text
     assert "ny@example.dk" not in text
     assert "trukket tilbage" not in text
+
+
+def test_the_footer_does_not_link_the_health_check_as_a_page(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/health"' not in html and "Driftsstatus" not in html
+    assert client.get("/health").status_code == 200  # still there for operators

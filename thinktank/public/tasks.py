@@ -70,7 +70,7 @@ def votes_to_cast(user) -> Task | None:
         "vote",
         ngettext("%(num)d vote is waiting for you", "%(num)d votes are waiting for you", len(rows)),
         url_for("cases.index", state=CaseState.VOTING.value),
-        _l("See the cases in voting"),
+        _l("All votes in progress"),
         [TaskItem(case.title, case_url(case, _anchor="voting"), closes) for case, closes in rows],
         _l("Voting closes %(when)s"),
     )
@@ -129,7 +129,7 @@ def flags_to_moderate(user) -> Task | None:
             count,
         ),
         url_for("discussion.queue"),
-        _l("Go to the moderation queue"),
+        _l("See the flagged comments"),
     )
 
 
@@ -148,7 +148,7 @@ def drafts_to_start(user) -> Task | None:
             count,
         ),
         url_for("recommendations.drafts"),
-        _l("See the cases and drafts"),
+        _l("Go to the drafts"),
     )
 
 

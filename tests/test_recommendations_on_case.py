@@ -108,8 +108,8 @@ def test_a_recommended_case_links_its_recommendation_and_each_version(
         f"/recommendations/{recommendation.id}-"
     )
     timeline = text.split("Tidslinje")[1]
-    assert "Anbefaling udgivet" in timeline
-    assert links["Anbefaling udgivet"] == f"/recommendations/{recommendation.id}/v1"
+    assert "Anbefalingen blev udgivet" in timeline
+    assert links["Anbefalingen blev udgivet"] == f"/recommendations/{recommendation.id}/v1"
     second = "Version 2 af anbefalingen »Brug kun forklarlige modeller« blev udgivet"
     assert second in timeline
     assert links[second] == f"/recommendations/{recommendation.id}/v2"

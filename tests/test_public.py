@@ -10,7 +10,7 @@ from tests.conftest import page_text
 def test_front_page_says_what_the_think_tank_is(client):
     text = page_text(client.get("/"))
     assert "KL's tænketank" in text
-    assert "Hvad du kan her" in text
+    assert "Det kan du her" in text
 
 
 def test_navigation_follows_the_role(role_clients):

@@ -298,3 +298,18 @@ def test_adoptions_and_flags_appear_in_the_audit_log(
         "adoption_recorded", "adoption_verified", "adoption_confirmed", "adoption_rejected",
         "comment_flagged", "flag_dismissed",
     } <= actions  # fmt: skip
+
+
+def test_adoptions_waiting_are_among_the_secretariats_tasks(
+    client_as, viborg_reader, secretariat, member, make_recommendation
+):
+    recommendation = make_recommendation("published")
+    _adopt(client_as(viborg_reader), recommendation)
+    _adopt(client_as(viborg_reader), recommendation, code="791")
+    staff = client_as(secretariat)
+    front = staff.get("/").get_data(as_text=True)
+    tasks = page_text(staff.get("/")).split("Mine opgaver")[1]
+    assert "2 anvendelser afventer bekræftelse" in tasks
+    assert 'href="/moderation/adoptions"' in front
+    assert "afventer bekræftelse" not in page_text(client_as(member).get("/"))
+    assert "afventer bekræftelse" not in page_text(client_as(viborg_reader).get("/"))

@@ -25,6 +25,7 @@ from thinktank.discussion.service import open_flag_count
 from thinktank.extensions import db
 from thinktank.members.policies import is_participant
 from thinktank.permissions import can, has_role
+from thinktank.recommendations import adoptions
 from thinktank.recommendations.models import Recommendation, ReviewResponse, Status
 from thinktank.recommendations.portal import awaiting_draft
 from thinktank.voting.models import Ballot, VotingRound
@@ -152,10 +153,30 @@ def drafts_to_start(user) -> Task | None:
     )
 
 
+def adoptions_to_confirm(user) -> Task | None:
+    """Adoptions the recorder's e-mail address could not verify (the secretariat decides)."""
+    if not can(user, "confirm_adoption"):
+        return None
+    count = adoptions.pending_count()
+    if not count:
+        return None
+    return Task(
+        "adoptions",
+        ngettext(
+            "%(num)d adoption is waiting for confirmation",
+            "%(num)d adoptions are waiting for confirmation",
+            count,
+        ),
+        url_for("recommendations.adoption_queue"),
+        _l("Confirm or reject the adoptions"),
+    )
+
+
 PROVIDERS: list[Callable[[object], Task | None]] = [
     votes_to_cast,
     reviews_to_answer,
     flags_to_moderate,
+    adoptions_to_confirm,
     drafts_to_start,
 ]
 

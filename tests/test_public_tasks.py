@@ -62,7 +62,7 @@ def test_drafts_in_review_i_have_not_answered(client_as, member, make_recommenda
     make_recommendation("draft", title="Endnu ikke i høring")
     me = client_as(member)
     tasks = _tasks(me)
-    assert "1 udkast til anbefaling i høring venter på dit svar" in tasks
+    assert "1 udkast til anbefaling i medlemshøring venter på dit svar" in tasks
     assert "Brug kun rådgivende modeller" in tasks and "Endnu ikke i høring" not in tasks
     assert f"/recommendations/{draft.id}/draft" in _hrefs(me)
     me.post(f"/recommendations/{draft.id}/respond", data={"response": "consent", "reason": ""})

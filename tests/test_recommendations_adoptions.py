@@ -291,7 +291,7 @@ def test_adoptions_and_flags_appear_in_the_audit_log(
         f"Anvendelsen af {title} i Tønder Kommune blev bekræftet ud fra den kommunale e-mailadresse"
         in log
     )
-    assert "En kommentar blev anmeldt til moderatorerne" in log
+    assert "En kommentar blev anmeldt til sekretariatet" in log
     with app.app_context():
         actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {

@@ -369,7 +369,11 @@ def make_comment(app):
 
 @pytest.fixture
 def make_recommendation(app, secretariat, make_case):
-    """A recommendation for a new closed case, taken to ``status`` through the service."""
+    """A recommendation for a new closed case, taken to ``status`` through the service; its
+    review deadline has passed (``review_deadline=`` sets another)."""
+    from datetime import timedelta
+
+    from thinktank.models import local_today
     from thinktank.recommendations import service
     from thinktank.recommendations.models import Recommendation
 
@@ -386,7 +390,14 @@ def make_recommendation(app, secretariat, make_case):
             )
             recommendation = service.create(staff, case.id, data)
             if status in ("review", "published", "withdrawn"):
-                service.send_to_review(staff, recommendation)
+                service.send_to_review(
+                    staff, recommendation, deadline=service.default_review_deadline()
+                )
+                # the review is over unless a test sets the deadline (to the future)
+                recommendation.review_deadline = fields.get(
+                    "review_deadline", local_today() - timedelta(days=1)
+                )
+                db.session.commit()
             if status in ("published", "withdrawn"):
                 service.publish(staff, recommendation)
             if status == "withdrawn":

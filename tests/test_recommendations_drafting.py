@@ -252,7 +252,7 @@ def test_hostile_markdown_in_every_new_text_field(
     )
     with app.app_context():
         recommendation_id = db.session.scalar(select(Recommendation.id))
-    staff.post(f"/recommendations/{recommendation_id}/review", data={})
+    staff.post(f"/recommendations/{recommendation_id}/review", data={"deadline": "2099-01-01"})
     member = client_as(make_user(Role.MEMBER))
     member.post(
         f"/recommendations/{recommendation_id}/respond",
@@ -263,10 +263,14 @@ def test_hostile_markdown_in_every_new_text_field(
     assert_page_safe(
         staff.get(f"/recommendations/{recommendation_id}/draft").get_data(as_text=True)
     )
-    staff.post(f"/recommendations/{recommendation_id}/publish", data={})
+    published = staff.post(
+        f"/recommendations/{recommendation_id}/publish", data={"reason": hostile[:2000]}
+    )
+    assert published.status_code == 302
     public = client_as(None)
     assert_page_safe(public.get(f"/recommendations/{recommendation_id}").get_data(as_text=True))
     assert_page_safe(public.get("/recommendations/").get_data(as_text=True))
+    assert_page_safe(public.get("/log").get_data(as_text=True))
     feed = public.get("/feeds/recommendations.atom").get_data(as_text=True)
     assert "<script" not in feed and "<iframe" not in feed
 

@@ -35,7 +35,7 @@ def test_member_casts_a_vote_with_a_reason(app, client_as, member, make_vote_cas
     vote = make_vote_case()
     client = client_as(member)
     response = cast(client, vote.id, vote.positions[0], "Kun med **ret til indsigt**.")
-    assert response.status_code == 302 and response.headers["Location"].endswith("#voting")
+    assert response.status_code == 302 and response.headers["Location"].endswith("#ballot")
     [ballot] = _ballots(app, vote.id)
     assert (ballot.voter_id, ballot.choice, ballot.position_id) == (
         member.id,

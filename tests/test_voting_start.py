@@ -20,7 +20,11 @@ def _add(client, case_id, *titles):
 
 
 def _start(client, case_id, **fields):
-    data = {"start-open_results": "no", "start-note": "Afstemningen løber i 14 dage."} | fields
+    data = {
+        "start-open_results": "no",
+        "start-min_turnout": "50",
+        "start-note": "Afstemningen løber i 14 dage.",
+    } | fields
     return client.post(f"/cases/{case_id}/voting/start", data=data)
 
 

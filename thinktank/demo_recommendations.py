@@ -33,7 +33,7 @@ from thinktank.demo_discussion import (
     DemoDiscussion,
 )
 from thinktank.extensions import db
-from thinktank.models import local_today, utcnow
+from thinktank.models import LOCAL_TIMEZONE, local_today, utcnow
 from thinktank.recommendations import adoptions, policies, service  # noqa: F401 - policies: the rules
 from thinktank.recommendations.models import Recommendation, Response
 
@@ -84,9 +84,11 @@ class DemoRecommendation:
     drafted_days_ago: float
     review_days_ago: float  # sent to member review
     review_in_days: int  # the review date, from the day the demo is seeded
+    review_deadline_days: int = 14  # the review deadline, from the day it was sent to review
     answers: tuple[Answer, ...] = ()
     opinions: tuple[Opinion, ...] = ()
     published_days_ago: float | None = None  # None: still in member review
+    publish_reason: str = ""  # needed when published over objections or before the deadline
     revisions: tuple[Revision, ...] = ()
     adoptions: tuple[DemoAdoption, ...] = ()
 
@@ -225,7 +227,12 @@ CHATBOT_RECOMMENDATION = DemoRecommendation(
             cosigners=(FATIMA,),
         ),
     ),
+    review_deadline_days=7,
     published_days_ago=35,
+    publish_reason=(
+        "Indsigelsen er drøftet med Sofie Lund. Tænketanken står bag anbefalingen, og "
+        "mindretalsudtalelsen udgives sammen med den, så begge synspunkter kan læses."
+    ),
     revisions=(
         Revision(
             Text(
@@ -394,8 +401,10 @@ def seed_recommendation(demo: DemoRecommendation, users: dict[str, User]) -> int
     with dated(_ago(now, demo.drafted_days_ago)):
         recommendation = service.create(staff, case.id, _input(demo, demo.draft, comments))
     with dated(_ago(now, demo.review_days_ago)) as when:
-        service.send_to_review(staff, recommendation)
+        service.send_to_review(staff, recommendation, deadline=service.default_review_deadline())
         recommendation.review_started_at = when
+        started = when.astimezone(LOCAL_TIMEZONE).date()
+        recommendation.review_deadline = started + timedelta(days=demo.review_deadline_days)
     for answer in demo.answers:
         with dated(_ago(now, answer.days_ago)):
             member = users[answer.member]
@@ -422,7 +431,7 @@ def _publish(
     record the municipalities that adopted it, each on the day it did."""
     staff = users[METTE]
     with dated(_ago(now, demo.published_days_ago)) as when:
-        service.publish(staff, recommendation)
+        service.publish(staff, recommendation, reason=demo.publish_reason)
         recommendation.first_published_at = recommendation.last_published_at = when
         db.session.get(Case, recommendation.case_id).last_activity_at = when
     for revision in demo.revisions:

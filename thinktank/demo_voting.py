@@ -48,6 +48,7 @@ class DemoVote:
     ballots: tuple[DemoBallot, ...]
     rejected: tuple[tuple[str, DemoPosition, str], ...] = ()  # (proposer, proposal, reason)
     days_open: int | None = None
+    min_turnout: int = 0  # per cent; closing below it asks the secretariat for a reason
 
 
 def _md(text: str) -> str:
@@ -57,6 +58,7 @@ def _md(text: str) -> str:
 DEMO_VOTES = {
     UNEMPLOYMENT.content.title: DemoVote(
         days_open=14,
+        min_turnout=50,
         positions=(
             DemoPosition(
                 "Ja, på klare betingelser",
@@ -386,7 +388,14 @@ def start_demo_vote(case: Case, users: dict[str, User], secretariat: User, note:
         )
         service.reject_position(secretariat, case, proposal.id, reason)
     closes_at = utcnow() + timedelta(days=vote.days_open) if vote.days_open else None
-    service.start_voting(secretariat, case, closes_at=closes_at, open_results=False, note=note)
+    service.start_voting(
+        secretariat,
+        case,
+        closes_at=closes_at,
+        open_results=False,
+        note=note,
+        min_turnout=vote.min_turnout,
+    )
     for ballot in vote.ballots:
         _cast(users, case, positions, ballot)
 

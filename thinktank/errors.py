@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -47,6 +49,27 @@ class ValidationFailed(DomainError):
     def __init__(self, message: str | None = None, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+@dataclass(frozen=True)
+class Concern:
+    """Why a step needs a reason: ``message`` for the confirmation page, ``data`` (plain
+    values) for the log entry of the step."""
+
+    message: str
+    data: dict = field(default_factory=dict)
+
+
+class ConfirmationRequired(ValidationFailed):
+    """The step is allowed, but only with a reason (e.g. publishing before the review
+    deadline); ``concerns`` say why, so the confirmation page can tell the user."""
+
+    status = 409
+    default_message = _l("Give a reason for going ahead.")
+
+    def __init__(self, concerns, message: str | None = None, field: str = "reason"):
+        super().__init__(message, field)
+        self.concerns = list(concerns)
 
 
 ERROR_TITLES = {

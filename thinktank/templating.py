@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from thinktank.audit.service import details
 from thinktank.models import local_today
 from thinktank.permissions import can
 
@@ -56,6 +57,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["local_today"] = local_today
+    app.jinja_env.globals["event_details"] = details
     # A global (not a context variable), so imported macros can check permissions too.
     app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
     app.jinja_env.trim_blocks = True

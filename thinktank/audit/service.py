@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -25,9 +26,24 @@ _DESCRIPTIONS: dict[str, Any] = {
 }
 
 
+#: Facts an action's log entry shows under its description (e.g. why a reason was needed).
+_DETAILS: dict[str, Callable[[dict], list[str]]] = {}
+
+
 def describe_action(action: str, description) -> None:
     """Let a domain register how its action reads in the logs."""
     _DESCRIPTIONS[action] = description
+
+
+def describe_details(action: str, details: Callable[[dict], list[str]]) -> None:
+    """Let a domain register the facts shown with its action's log entries, from their data."""
+    _DETAILS[action] = details
+
+
+def details(event: AuditEvent) -> list[str]:
+    """The facts shown under an event in the logs (the reason given is shown apart)."""
+    found = _DETAILS.get(event.action)
+    return found(dict(event.data or {})) if found else []
 
 
 def record(

@@ -193,3 +193,10 @@ class CaseForm(Form):
 
 class TransitionForm(Form):
     note = _text(_l("Note (optional)"), 1000, _l("Shown in the case's timeline."), area=True)
+    # Only on the confirmation page of a step that needs a reason (e.g. closing a vote early).
+    reason = _text(
+        _l("Reason"),
+        1000,
+        _l("Why go ahead now? Shown in the case's timeline and kept in the public log."),
+        area=True,
+    )

@@ -22,7 +22,13 @@ from thinktank.accounts.roles import Role
 from thinktank.audit.service import describe_action, record
 from thinktank.cases.models import Case, CaseTransition
 from thinktank.cases.vocabulary import CaseState
-from thinktank.errors import InvalidTransition, LoginRequired, NotAllowed
+from thinktank.errors import (
+    Concern,
+    ConfirmationRequired,
+    InvalidTransition,
+    LoginRequired,
+    NotAllowed,
+)
 from thinktank.extensions import db
 from thinktank.models import utcnow
 from thinktank.permissions import has_role
@@ -138,6 +144,7 @@ for _move in MOVES.values():
 _guards: dict[str, list[Callable[[Case], str | None]]] = {}
 _after: dict[str, list[Callable[[Case, object, dict], None]]] = {}
 _due: list[Callable[[int | None], int]] = []
+_concerns: dict[str, list[Callable[[Case], list[Concern]]]] = {}
 
 
 def guard(move_name: str):
@@ -158,6 +165,22 @@ def after(move_name: str):
         return effect
 
     return register
+
+
+def concern(move_name: str):
+    """Register what makes a move need a reason (e.g. closing a vote early): a function
+    returning the concerns that apply to the case now (an empty list: none)."""
+
+    def register(check: Callable[[Case], list[Concern]]):
+        _concerns.setdefault(move_name, []).append(check)
+        return check
+
+    return register
+
+
+def concerns(case: Case, move_name: str) -> list[Concern]:
+    """Why ``move_name`` on ``case`` would need a reason now (empty: it needs none)."""
+    return [found for check in _concerns.get(move_name, []) for found in check(case)]
 
 
 def due(check: Callable[[int | None], int]):
@@ -183,12 +206,21 @@ def available_moves(user, case: Case) -> list[Move]:
 
 
 def transition(
-    user, case: Case, move_name: str, note: str = "", *, manual: bool = True, **options
+    user,
+    case: Case,
+    move_name: str,
+    note: str = "",
+    *,
+    manual: bool = True,
+    reason: str = "",
+    **options,
 ) -> CaseTransition:
     """Make ``move_name`` on ``case`` as ``user``; refused with a clear message otherwise.
 
     ``user=None`` is the system (e.g. a vote closing at its set time): only for moves made
     by another domain's service (``manual=False``), and recorded without an actor.
+    A person making a move that has concerns (see :func:`concern`) must give a ``reason``;
+    it becomes the timeline note and is kept in the log entry.
     """
     move = MOVES.get(move_name)
     system = user is None
@@ -210,6 +242,12 @@ def transition(
         refusal = check(case)
         if refusal:
             raise InvalidTransition(refusal)
+    found = [] if system else concerns(case, move_name)
+    reason = (reason or "").strip()
+    if found and not reason:
+        raise ConfirmationRequired(found)
+    if found:
+        note = reason
     now = utcnow()
     step = CaseTransition(
         case_id=case.id,
@@ -235,6 +273,17 @@ def transition(
         public=case.is_public and move.target != CaseState.DRAFT,
         subject=case,
         title=case.title,
+        **_confirmed(found, reason),
     )
     db.session.commit()
     return step
+
+
+def _confirmed(found: list[Concern], reason: str) -> dict:
+    """What the log keeps of a confirmed step: the reason, and the facts that asked for it."""
+    if not found:
+        return {}
+    kept: dict = {"reason": reason[:1000]}
+    for item in found:
+        kept |= item.data
+    return kept

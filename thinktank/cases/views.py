@@ -10,6 +10,8 @@ from thinktank.cases import lifecycle, policies, sections, service  # noqa: F401
 from thinktank.cases.forms import CaseForm, TransitionForm
 from thinktank.cases.models import MARKDOWN_FIELDS
 from thinktank.cases.vocabulary import AlgorithmRole, CaseState, Domain, TechnologyKind
+from thinktank.errors import ConfirmationRequired, LoginRequired, NotAllowed
+from thinktank.forms import attach_error
 from thinktank.markup import render_markdown
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required
@@ -116,11 +118,35 @@ def history(case_id: int):
 def transition(case_id: int):
     case = service.visible_case(current_user, case_id)
     form = TransitionForm()
+    move = request.form.get("move", "")
+    confirming = "reason" in request.form  # sent from the confirmation page
     if not form.validate():
+        if confirming:
+            return _confirm(case, move, form, lifecycle.concerns(case, move), 400)
         flash(" ".join(form.note.errors), "error")
         return redirect(case_url(case))
-    step = lifecycle.transition(
-        current_user, case, request.form.get("move", ""), form.note.data or ""
-    )
+    try:
+        step = lifecycle.transition(
+            current_user, case, move, form.note.data or "", reason=form.reason.data or ""
+        )
+    except ConfirmationRequired as error:
+        if not confirming:  # the first time: the confirmation page, with the note as reason
+            form.reason.data = form.note.data
+            return _confirm(case, move, form, error.concerns, 200)
+        attach_error(form, error)
+        return _confirm(case, move, form, error.concerns, 400)
     flash(_("Done: %(step)s.", step=service.timeline_text(step)), "success")
     return redirect(case_url(case))
+
+
+def _confirm(case, move_name: str, form: TransitionForm, concerns, status: int):
+    """The second page of a step that needs a reason: why, and the reason's field."""
+    move = lifecycle.MOVES.get(move_name)
+    if not current_user.is_authenticated:
+        raise LoginRequired()
+    if move is None or not move.who(current_user, case):
+        raise NotAllowed()
+    form.reason.flags.required = True
+    return render_template(
+        "cases/confirm.html", case=case, move=move, form=form, concerns=concerns
+    ), status

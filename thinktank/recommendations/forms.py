@@ -10,7 +10,7 @@ from thinktank.cases.forms import MultiCheckboxField
 from thinktank.forms import Form, choices, max_length, required, strip
 from thinktank.recommendations.models import Response
 from thinktank.recommendations.municipalities import sorted_choices
-from thinktank.recommendations.service import DraftInput
+from thinktank.recommendations.service import DraftInput, default_review_deadline
 
 
 class DraftForm(Form):
@@ -91,12 +91,28 @@ class OpinionForm(Form):
     )
 
 
+class ReviewForm(Form):
+    deadline = DateField(
+        _l("Review deadline"),
+        default=default_review_deadline,
+        validators=[required(_l("Choose the review deadline."))],
+        description=_l("The last day members can answer. Publishing before it asks for a reason."),
+    )
+
+
 class PublishForm(Form):
     change_note = TextAreaField(
         _l("What changed in this version?"),
         filters=[strip],
         validators=[Optional(), max_length(2000)],
         description=_l("Required from version 2 on; shown with the version."),
+    )
+    # Only on the confirmation page (publishing early or over objections).
+    reason = TextAreaField(
+        _l("Reason for publishing now"),
+        filters=[strip],
+        validators=[Optional(), max_length(2000)],
+        description=_l("Shown in the public log with the publication."),
     )
 
 

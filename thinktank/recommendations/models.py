@@ -14,7 +14,14 @@ from thinktank.accounts.models import User
 from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import AlgorithmRole, Domain, TechnologyKind
 from thinktank.extensions import db
-from thinktank.models import LabelledEnum, UTCDateTime, enum_column, set_labels, utcnow
+from thinktank.models import (
+    LabelledEnum,
+    UTCDateTime,
+    enum_column,
+    local_today,
+    set_labels,
+    utcnow,
+)
 
 
 class Status(LabelledEnum):
@@ -71,6 +78,8 @@ class Recommendation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     review_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The member review's deadline (høringsfrist), inclusive, chosen when sent to review.
+    review_deadline: Mapped[date | None]
     current_version: Mapped[int] = mapped_column(default=0)  # 0: never published
     first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -89,6 +98,11 @@ class Recommendation(db.Model):
     @property
     def is_published(self) -> bool:
         return self.current_version > 0
+
+    @property
+    def review_deadline_passed(self) -> bool:
+        """True once the day after the review deadline has begun (Danish time)."""
+        return self.review_deadline is not None and local_today() > self.review_deadline
 
     @property
     def is_draft(self) -> bool:

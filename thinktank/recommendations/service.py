@@ -4,24 +4,31 @@ publishing versions, withdrawing, superseding (adoptions: ``adoptions.py``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from flask_babel import format_number
+from flask_babel import format_date, format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from thinktank.audit.service import describe_action, record
+from thinktank.audit.service import describe_action, describe_details, record
 from thinktank.cases import lifecycle
 from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import CaseState
 from thinktank.discussion.models import Comment, Discussion
-from thinktank.errors import InvalidTransition, LoginRequired, NotFound, ValidationFailed
+from thinktank.errors import (
+    Concern,
+    ConfirmationRequired,
+    InvalidTransition,
+    LoginRequired,
+    NotFound,
+    ValidationFailed,
+)
 from thinktank.extensions import db
 from thinktank.markup import MARKUP_VERSION, render_markdown
-from thinktank.models import utcnow
+from thinktank.models import local_today, utcnow
 from thinktank.permissions import can, require
 from thinktank.recommendations.models import (
     Citation,
@@ -45,6 +52,44 @@ describe_action(
 describe_action(
     "recommendation_review", _l("The draft recommendation “%(title)s” was sent to member review")
 )
+
+#: The member review's default length, from the day the draft is sent.
+REVIEW_DAYS = 14
+
+
+def _date_text(value: str) -> str:
+    return format_date(date.fromisoformat(value), "long")
+
+
+def _review_details(data: dict) -> list[str]:
+    if not data.get("deadline"):
+        return []
+    return [_("Review deadline: %(date)s", date=_date_text(data["deadline"]))]
+
+
+def _publish_details(data: dict) -> list[str]:
+    """Why a publication needed a reason, as the log tells it."""
+    facts = []
+    if data.get("deadline"):
+        facts.append(
+            _(
+                "Published before the review deadline, %(date)s.",
+                date=_date_text(data["deadline"]),
+            )
+        )
+    if data.get("objections"):
+        facts.append(
+            ngettext(
+                "Published with %(num)d objection.",
+                "Published with %(num)d objections.",
+                data["objections"],
+            )
+        )
+    return facts
+
+
+describe_details("recommendation_review", _review_details)
+describe_details("recommendation_published", _publish_details)
 
 
 @dataclass
@@ -161,13 +206,29 @@ def update(user, recommendation: Recommendation, data: DraftInput) -> None:
     db.session.commit()
 
 
-def send_to_review(user, recommendation: Recommendation) -> None:
+def default_review_deadline() -> date:
+    return local_today() + timedelta(days=REVIEW_DAYS)
+
+
+def send_to_review(user, recommendation: Recommendation, *, deadline: date | None) -> None:
+    """Send the draft to member review, open until ``deadline`` (a day after today)."""
     require("write_recommendation", recommendation, user=user)
     if recommendation.status != Status.DRAFT:
         raise InvalidTransition(_("Only a draft can be sent to review."))
+    if deadline is None:
+        raise ValidationFailed(_("Choose the review deadline."), "deadline")
+    if deadline <= local_today():
+        raise ValidationFailed(_("The review deadline must be after today."), "deadline")
     recommendation.status = Status.REVIEW
     recommendation.review_started_at = utcnow()
-    record("recommendation_review", actor=user, subject=recommendation, title=recommendation.title)
+    recommendation.review_deadline = deadline
+    record(
+        "recommendation_review",
+        actor=user,
+        subject=recommendation,
+        title=recommendation.title,
+        deadline=deadline.isoformat(),
+    )
     db.session.commit()
 
 
@@ -340,11 +401,60 @@ def latest_version(recommendation_id: int) -> RecommendationVersion | None:
     )
 
 
-def publish(user, recommendation: Recommendation, change_note: str = "") -> RecommendationVersion:
-    """Publish the working copy as the next version (a change note is required after v1)."""
+def publish_concerns(recommendation: Recommendation) -> list[Concern]:
+    """Why publishing now needs a reason: the review deadline has not passed, or members
+    object (in the current round). Empty when publishing needs no confirmation."""
+    found = []
+    deadline = recommendation.review_deadline
+    if (
+        recommendation.status == Status.REVIEW
+        and deadline
+        and not recommendation.review_deadline_passed
+    ):
+        found.append(
+            Concern(
+                _(
+                    "The review deadline is %(date)s: members can still answer until then.",
+                    date=format_date(deadline, "long"),
+                ),
+                {"deadline": deadline.isoformat()},
+            )
+        )
+    objections = db.session.scalar(
+        select(func.count(ReviewResponse.id)).where(
+            ReviewResponse.recommendation_id == recommendation.id,
+            ReviewResponse.round == recommendation.current_version + 1,
+            ReviewResponse.response == Response.OBJECTION,
+        )
+    )
+    if objections:
+        message = ngettext(
+            "%(num)d member objects to the draft.",
+            "%(num)d members object to the draft.",
+            objections,
+        )
+        found.append(Concern(message, {"objections": objections}))
+    return found
+
+
+def publish(
+    user, recommendation: Recommendation, change_note: str = "", *, reason: str = ""
+) -> RecommendationVersion:
+    """Publish the working copy as the next version (a change note is required after v1).
+
+    Publishing before the review deadline or over objections needs a ``reason``, which the
+    public log keeps.
+    """
     require("write_recommendation", recommendation, user=user)
     if recommendation.status == Status.DRAFT:
         raise InvalidTransition(_("Send the draft to member review before publishing it."))
+    concerns = publish_concerns(recommendation)
+    reason = (reason or "").strip()
+    if concerns and not reason:
+        raise ConfirmationRequired(concerns)
+    confirmed = {"reason": reason[:2000]} if concerns else {}
+    for concern in concerns:
+        confirmed |= concern.data
     change_note = (change_note or "").strip()
     number = recommendation.current_version + 1
     opinions_now = _snapshot_opinions(recommendation.id)
@@ -384,6 +494,7 @@ def publish(user, recommendation: Recommendation, change_note: str = "") -> Reco
         subject=recommendation,
         title=recommendation.title,
         version=number,
+        **confirmed,
     )
     case = db.session.get(Case, recommendation.case_id)
     if case.state == CaseState.CLOSED:

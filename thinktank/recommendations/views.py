@@ -11,7 +11,7 @@ from thinktank.cases.models import Case
 from thinktank.cases.service import visible_case
 from thinktank.discussion import service as discussion
 from thinktank.discussion.forms import CommentForm
-from thinktank.errors import InvalidTransition, ValidationFailed
+from thinktank.errors import ConfirmationRequired, InvalidTransition, ValidationFailed
 from thinktank.extensions import db
 from thinktank.forms import attach_error, choices
 from thinktank.models import utcnow
@@ -31,6 +31,7 @@ from thinktank.recommendations.forms import (
     OpinionForm,
     PublishForm,
     RespondForm,
+    ReviewForm,
     SupersedeForm,
     WithdrawForm,
 )
@@ -268,6 +269,7 @@ def _render_draft(recommendation, status_code: int = 200, **bound_forms):
         "respond_form": RespondForm(formdata=None, obj=status.mine),
         "opinion_form": OpinionForm(formdata=None, obj=own),
         "publish_form": PublishForm(formdata=None),
+        "review_form": ReviewForm(formdata=None),
         "withdraw_form": WithdrawForm(formdata=None),
         "supersede_form": SupersedeForm(formdata=None),
     } | bound_forms
@@ -314,11 +316,12 @@ def _submit(recommendation_id: int, form_name: str | None, form, action, message
 
 @bp.post("/recommendations/<int:recommendation_id>/review")
 def send_to_review(recommendation_id: int):
+    form = ReviewForm()
     return _submit(
         recommendation_id,
-        None,
-        None,
-        lambda r: service.send_to_review(current_user, r),
+        "review_form",
+        form,
+        lambda r: service.send_to_review(current_user, r, deadline=form.deadline.data),
         _("The draft has been sent to member review."),
     )
 
@@ -360,14 +363,44 @@ def cosign(opinion_id: int):
 
 @bp.post("/recommendations/<int:recommendation_id>/publish")
 def publish(recommendation_id: int):
+    """Publish; early or over objections, a second page asks for the reason first."""
+    require("view_recommendation_draft")
+    recommendation = service.visible(current_user, recommendation_id)
+    require("write_recommendation", recommendation)
     form = PublishForm()
-    return _submit(
-        recommendation_id,
-        "publish_form",
-        form,
-        lambda r: service.publish(current_user, r, form.change_note.data),
-        lambda version: _("Version %(n)d has been published.", n=version.number),
-    )
+    confirming = "reason" in request.form  # sent from the confirmation page
+    if not form.validate():
+        if confirming:
+            return _confirm_publish(recommendation, form, 400)
+        return _render_draft(recommendation, 400, publish_form=form)
+    try:
+        version = service.publish(
+            current_user, recommendation, form.change_note.data, reason=form.reason.data
+        )
+    except ConfirmationRequired as error:
+        db.session.rollback()
+        if confirming:
+            attach_error(form, error)
+        return _confirm_publish(recommendation, form, 400 if confirming else 200, error.concerns)
+    except ValidationFailed as error:
+        db.session.rollback()
+        attach_error(form, error)
+        if confirming:
+            return _confirm_publish(recommendation, form, 400)
+        return _render_draft(recommendation, 400, publish_form=form)
+    flash(_("Version %(n)d has been published.", n=version.number), "success")
+    return redirect(recommendation_url(recommendation))
+
+
+def _confirm_publish(recommendation, form: PublishForm, status_code: int, concerns=None):
+    """The second page of an early or contested publication: why, and the reason's field."""
+    form.reason.flags.required = True
+    return render_template(
+        "recommendations/confirm_publish.html",
+        recommendation=recommendation,
+        form=form,
+        concerns=service.publish_concerns(recommendation) if concerns is None else concerns,
+    ), status_code
 
 
 @bp.post("/recommendations/<int:recommendation_id>/withdraw")

@@ -53,6 +53,29 @@ def _check_choice(case_id: int, choice: BallotChoice, position_id: int | None) -
         raise ValidationFailed(_("Choose a position, or abstain, or recuse."), field="choice")
 
 
+def _choice_name(case_id: int, choice: BallotChoice, position_id: int | None) -> str:
+    if choice == BallotChoice.POSITION:
+        titles = {position.id: position.title for position in approved_positions(case_id)}
+        return titles.get(position_id, "")
+    return str(choice.label)
+
+
+def _check_reason(previous: Ballot | None, choice, position_id, reason: str, confirmed: bool):
+    """A changed vote must not silently keep the reason written for the old choice."""
+    if previous is None or confirmed or not reason:
+        return
+    changed = (previous.choice, previous.position_id) != (choice, position_id)
+    if changed and reason == (previous.reason or "").strip():
+        raise ValidationFailed(
+            _(
+                "You changed your vote, but the reason is the one you wrote for “%(choice)s”. "
+                "Rewrite it, or confirm that it also applies to your new choice.",
+                choice=_choice_name(previous.case_id, previous.choice, previous.position_id),
+            ),
+            field="reason",
+        )
+
+
 def _upsert(case_id: int, voter_id: int, values: dict) -> int:
     dialect = db.session.get_bind().dialect.name
     statement = _INSERT[dialect](Ballot).values(case_id=case_id, voter_id=voter_id, **values)
@@ -75,9 +98,19 @@ def _still_open(case_id: int) -> bool:
 
 
 def cast_ballot(
-    user, case_id: int, choice: BallotChoice, position_id: int | None = None, reason: str = ""
+    user,
+    case_id: int,
+    choice: BallotChoice,
+    position_id: int | None = None,
+    reason: str = "",
+    *,
+    reason_confirmed: bool = False,
 ) -> int:
-    """Cast or change ``user``'s ballot on a case in voting; returns the ballot's id."""
+    """Cast or change ``user``'s ballot on a case in voting; returns the ballot's id.
+
+    Changing the choice while keeping the old reason word for word needs
+    ``reason_confirmed``: the reason was written for the old choice.
+    """
     close_due_votes(case_id)
     case = visible_case(user, case_id)
     require("vote", case, user=user)
@@ -90,6 +123,7 @@ def cast_ballot(
         raise ValidationFailed(
             _("At most %(max)s characters.", max=format_number(MAX_REASON)), field="reason"
         )
+    _check_reason(own_ballot(user, case.id), choice, position_id, reason, reason_confirmed)
     now = utcnow()
     values = {
         "choice": choice,

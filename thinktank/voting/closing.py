@@ -3,18 +3,23 @@ closing time has passed; either way the tally is frozen in the same transaction.
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from flask_babel import format_percent, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from thinktank.audit.service import describe_details
 from thinktank.cases import lifecycle
 from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import CaseState
-from thinktank.errors import InvalidTransition
+from thinktank.errors import Concern, InvalidTransition
 from thinktank.extensions import db
 from thinktank.models import utcnow
+from thinktank.templating import datetime_text
 from thinktank.voting.models import VoteResult, VotingRound
-from thinktank.voting.tally import build_snapshot
+from thinktank.voting.tally import build_snapshot, current_turnout
 
 
 @lifecycle.after("close_voting")
@@ -36,6 +41,62 @@ def freeze_result(case: Case, user, _options: dict) -> None:
     db.session.add(
         VoteResult(case_id=case.id, frozen_at=now, snapshot=build_snapshot(case.id, now))
     )
+
+
+@lifecycle.concern("close_voting")
+def closing_concerns(case: Case) -> list[Concern]:
+    """Closing before the set closing time, or below the minimum turnout, needs a reason."""
+    voting = db.session.get(VotingRound, case.id)
+    if voting is None or voting.closed_at is not None:
+        return []
+    found = []
+    if voting.closes_at is not None and utcnow() < voting.closes_at:
+        found.append(
+            Concern(
+                _(
+                    "Voting is open until %(when)s. Closing it now ends it early.",
+                    when=datetime_text(voting.closes_at),
+                ),
+                {"closes_at": voting.closes_at.isoformat()},
+            )
+        )
+    turnout = current_turnout(case.id)
+    share = turnout.share or 0
+    if voting.min_turnout and share * 100 < voting.min_turnout:
+        message = ngettext(
+            "%(voted)d of %(num)d eligible member has voted (%(share)s), below the minimum "
+            "turnout of %(minimum)s set when voting started.",
+            "%(voted)d of %(num)d eligible members have voted (%(share)s), below the minimum "
+            "turnout of %(minimum)s set when voting started.",
+            turnout.eligible,
+            voted=turnout.voted,
+            share=format_percent(share),
+            minimum=format_percent(voting.min_turnout / 100),
+        )
+        found.append(
+            Concern(message, {"turnout": round(share, 4), "min_turnout": voting.min_turnout})
+        )
+    return found
+
+
+def _closing_details(data: dict) -> list[str]:
+    """The log's account of why a close needed a reason."""
+    facts = []
+    if data.get("closes_at"):
+        when = datetime_text(datetime.fromisoformat(data["closes_at"]))
+        facts.append(_("Closed before its set closing time, %(when)s.", when=when))
+    if data.get("min_turnout"):
+        facts.append(
+            _(
+                "Closed at a turnout of %(share)s, below the minimum of %(minimum)s.",
+                share=format_percent(data.get("turnout") or 0),
+                minimum=format_percent(data["min_turnout"] / 100),
+            )
+        )
+    return facts
+
+
+describe_details("case_close_voting", _closing_details)
 
 
 def _due(case_id: int | None):

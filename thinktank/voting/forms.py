@@ -5,8 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, StringField, TextAreaField, TimeField
-from wtforms.validators import Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from thinktank.forms import Form, choices, max_length, required, strip
 from thinktank.models import LOCAL_TIMEZONE
@@ -65,6 +73,18 @@ class StartVotingForm(Form):
             "Hidden results keep members from following the majority; they are shown when voting closes."
         ),
     )
+    min_turnout = IntegerField(
+        _l("Minimum turnout (per cent)"),
+        default=50,
+        validators=[
+            InputRequired(_l("Give the minimum turnout as a whole number from 0 to 100.")),
+            NumberRange(0, 100, _l("Give the minimum turnout as a whole number from 0 to 100.")),
+        ],
+        description=_l(
+            "Closing the vote below this turnout asks the secretariat for a reason, "
+            "which the log keeps. 0 means no minimum."
+        ),
+    )
     note = TextAreaField(
         _l("Note (optional)"),
         filters=[strip],
@@ -103,6 +123,10 @@ class BallotForm(Form):
             "Shown with your name and your declared interests when the results are published. Markdown can be used."
         ),
     )
+    reason_confirmed = BooleanField(_l("The reason also applies to my new choice"))
+    #: The ballot being changed (None for a first vote) and the name of its choice.
+    previous = None
+    previous_label = ""
 
     @classmethod
     def for_positions(cls, positions, ballot=None, **kwargs) -> BallotForm:
@@ -118,9 +142,14 @@ class BallotForm(Form):
                 ),
             ]
         )
-        if ballot is not None and not form.is_submitted():
-            form.choice.data = str(ballot.position_id or ballot.choice.value)
-            form.reason.data = ballot.reason
+        if ballot is not None:
+            form.previous = ballot
+            value = str(ballot.position_id or ballot.choice.value)
+            labels = {option.value: option.label for option in form.choice.choices}
+            form.previous_label = labels.get(value, "")
+            if not form.is_submitted():
+                form.choice.data = value
+                form.reason.data = ballot.reason
         return form
 
     def chosen(self) -> tuple[BallotChoice, int | None]:

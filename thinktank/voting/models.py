@@ -83,7 +83,10 @@ class VotingRound(db.Model):
     """The vote on a case: its options when started, and when and how it closed."""
 
     __tablename__ = "voting_rounds"
-    __table_args__ = (Index("ix_voting_rounds_due", "closed_at", "closes_at"),)
+    __table_args__ = (
+        Index("ix_voting_rounds_due", "closed_at", "closes_at"),
+        CheckConstraint("min_turnout BETWEEN 0 AND 100", "min_turnout_percent"),
+    )
 
     case_id: Mapped[int] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
@@ -92,6 +95,8 @@ class VotingRound(db.Model):
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: closed by hand
     open_results: Mapped[bool] = mapped_column(default=False)
+    # Closing below this turnout (in per cent) asks the secretariat for a reason; 0: no minimum.
+    min_turnout: Mapped[int] = mapped_column(default=0, server_default="0")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     closed_automatically: Mapped[bool] = mapped_column(default=False)

@@ -166,11 +166,22 @@ def reject_position(user, case: Case, position_id: int, reason: str) -> Position
 
 
 def start_voting(
-    user, case: Case, *, closes_at: datetime | None, open_results: bool, note: str = ""
+    user,
+    case: Case,
+    *,
+    closes_at: datetime | None,
+    open_results: bool,
+    note: str = "",
+    min_turnout: int = 0,
 ) -> CaseTransition:
-    """Open the vote with its options; needs at least two approved positions (the guard)."""
+    """Open the vote with its options; needs at least two approved positions (the guard).
+    Closing it below ``min_turnout`` per cent will ask the secretariat for a reason."""
     if closes_at is not None and closes_at <= utcnow():
         raise ValidationFailed(_("The closing time must be in the future."), field="closes_on")
+    if not 0 <= min_turnout <= 100:
+        raise ValidationFailed(
+            _("The minimum turnout is a percentage from 0 to 100."), field="min_turnout"
+        )
     return lifecycle.transition(
         user,
         case,
@@ -179,6 +190,7 @@ def start_voting(
         manual=False,
         closes_at=closes_at,
         open_results=open_results,
+        min_turnout=min_turnout,
     )
 
 
@@ -207,6 +219,7 @@ def _store_voting_options(case: Case, user, options: dict) -> None:
             started_by_id=getattr(user, "id", None),
             closes_at=options.get("closes_at"),
             open_results=bool(options.get("open_results")),
+            min_turnout=options.get("min_turnout") or 0,
         )
     )
 

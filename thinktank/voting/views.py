@@ -113,6 +113,7 @@ def start_voting(case_id: int):
                 closes_at=form.closes_at(),
                 open_results=form.open_results.data == "yes",
                 note=form.note.data or "",
+                min_turnout=form.min_turnout.data,
             )
         except ValidationFailed as error:
             attach_error(form, error)
@@ -138,16 +139,24 @@ def vote(case_id: int):
     if form.validate_on_submit():
         choice, position_id = form.chosen()
         try:
-            ballots.cast_ballot(current_user, case.id, choice, position_id, form.reason.data)
+            ballots.cast_ballot(
+                current_user,
+                case.id,
+                choice,
+                position_id,
+                form.reason.data,
+                reason_confirmed=form.reason_confirmed.data,
+            )
         except ValidationFailed as error:
             db.session.rollback()
             attach_error(form, error)
         else:
+            # shown next to the ballot (see voting/_section.html), where the voter is
             flash(
                 _("Your vote has been changed.") if current else _("Your vote has been cast."),
-                "success",
+                "ballot",
             )
-            return _back(case)
+            return redirect(case_url(case, _anchor="ballot"))
     return render_template(
         "voting/vote.html", case=case, form=form, positions=positions, ballot=current
     ), (400 if form.errors else 200)

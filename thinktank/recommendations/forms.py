@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import Optional
+from wtforms.validators import InputRequired, Optional
 
 from thinktank.cases.forms import MultiCheckboxField
 from thinktank.forms import Form, choices, max_length, required, strip
@@ -95,7 +95,7 @@ class ReviewForm(Form):
     deadline = DateField(
         _l("Review deadline"),
         default=default_review_deadline,
-        validators=[required(_l("Choose the review deadline."))],
+        validators=[InputRequired(_l("Choose the review deadline."))],
         description=_l("The last day members can answer. Publishing before it asks for a reason."),
     )
 

@@ -66,10 +66,25 @@ def test_from_closed_case_to_adopted_guidance(
     consent.get_by_role("button", name="Send dit svar").click()
     consent.get_by_role("button", name="Medunderskriv").click()
 
-    staff.reload()
+    # from the front page to the draft; publishing before the review deadline and over an
+    # objection goes through a confirmation page that asks for the reason
+    staff.goto("/")
+    staff.get_by_role("link", name="Anbefalinger", exact=True).first.click()
+    staff.get_by_role("link", name="Udkast og medlemshøring").click()
+    expect(staff.locator(".review-deadline").first).to_contain_text("Høringsfrist:")
+    staff.get_by_role("link", name="Chatbots må aldrig stå alene").click()
     assert "1 tilslutning" in staff.locator(".review-status").inner_text()
     staff.get_by_role("button", name="Udgiv version 1").click()
-    assert staff.get_by_role("heading", level=1).inner_text() == "Chatbots må aldrig stå alene"
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Udgiv version 1 nu?")
+    expect(staff.locator(".confirm-concerns")).to_contain_text("1 medlem gør indsigelse")
+    staff.get_by_role("button", name="Udgiv version 1 alligevel").click()
+    expect(staff.locator(".error-summary")).to_be_visible()
+    assert_accessible(staff, "publish confirmation with an error")
+    staff.get_by_label("Begrundelse for at udgive nu").fill(
+        "Indsigelsen er drøftet; mindretalsudtalelsen udgives med."
+    )
+    staff.get_by_role("button", name="Udgiv version 1 alligevel").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Chatbots må aldrig stå alene")
 
     anonymous = new_page()
     anonymous.goto("/recommendations/")

@@ -170,3 +170,45 @@ def test_member_register_and_member_page_are_accessible_and_fit_a_phone(
     assert_accessible(page, "declaring interests")
     page.get_by_role("button", name="Tilføj interessen").click()
     assert_accessible(page, "declaring interests with errors")
+
+
+def test_secretariat_closing_early_gives_a_reason_and_a_changed_vote_confirms_its_reason(
+    app, new_page, secretariat, member, make_vote_case
+):
+    from datetime import UTC, datetime, timedelta
+
+    vote = make_vote_case(
+        visibility="public",
+        title="Skal kommunen bruge en chatbot?",
+        closes_at=datetime.now(UTC) + timedelta(days=5),
+    )
+    voter = new_page()
+    log_in(voter, member.email)
+    voter.get_by_role("link", name="Sager", exact=True).first.click()
+    voter.get_by_role("link", name="Skal kommunen bruge en chatbot?").click()
+    voter.get_by_label("Ja, på betingelser", exact=True).check()
+    voter.get_by_label("Begrundelse (valgfri)").fill("Kun med en vej til et menneske.")
+    voter.locator(".ballot-form button[type=submit]").click()
+    voter.wait_for_url("**#ballot")
+    expect(voter.locator("#ballot .flashes")).to_contain_text("Din stemme er afgivet.")
+    # a new choice with the old reason: refused until the reason is confirmed
+    voter.get_by_label("Nej", exact=True).check()
+    voter.locator(".ballot-form button[type=submit]").click()
+    expect(voter.locator(".error-summary")).to_contain_text("»Ja, på betingelser«")
+    voter.get_by_label("Begrundelsen gælder også mit nye valg").check()
+    voter.locator(".ballot-form button[type=submit]").click()
+    expect(voter.locator("#ballot .flashes")).to_contain_text("Din stemme er ændret.")
+    expect(voter.locator(".own-ballot")).to_contain_text("Du stemte for “Nej”.")
+
+    staff = new_page()
+    log_in(staff, secretariat.email)
+    staff.get_by_role("link", name="Sager", exact=True).first.click()
+    staff.get_by_role("link", name="Skal kommunen bruge en chatbot?").click()
+    staff.get_by_role("button", name="Luk afstemningen").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Bekræft: Luk afstemningen")
+    expect(staff.locator(".confirm-concerns")).to_contain_text("slutter den før tid")
+    assert_accessible(staff, "close confirmation")
+    staff.get_by_label("Begrundelse").fill("Alle medlemmer har stemt.")
+    staff.get_by_role("button", name="Bekræft: Luk afstemningen").click()
+    expect(staff.locator(".badge-closed").first).to_be_visible()
+    expect(staff.locator(".timeline")).to_contain_text("Alle medlemmer har stemt.")

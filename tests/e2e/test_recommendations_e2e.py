@@ -73,7 +73,7 @@ def test_from_closed_case_to_adopted_guidance(
     staff.get_by_role("link", name="Udkast og medlemshøring").click()
     expect(staff.locator(".review-deadline").first).to_contain_text("Høringsfrist:")
     staff.get_by_role("link", name="Chatbots må aldrig stå alene").click()
-    assert "1 tilslutning" in staff.locator(".review-status").inner_text()
+    expect(staff.locator(".review-status")).to_contain_text("1 tilslutning")
     staff.get_by_role("button", name="Udgiv version 1").click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Udgiv version 1 nu?")
     expect(staff.locator(".confirm-concerns")).to_contain_text("1 medlem gør indsigelse")

@@ -177,7 +177,7 @@ def test_secretariat_closing_early_gives_a_reason_and_a_changed_vote_confirms_it
 ):
     from datetime import UTC, datetime, timedelta
 
-    vote = make_vote_case(
+    make_vote_case(
         visibility="public",
         title="Skal kommunen bruge en chatbot?",
         closes_at=datetime.now(UTC) + timedelta(days=5),

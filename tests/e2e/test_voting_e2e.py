@@ -198,7 +198,7 @@ def test_secretariat_closing_early_gives_a_reason_and_a_changed_vote_confirms_it
     voter.get_by_label("Begrundelsen gælder også mit nye valg").check()
     voter.locator(".ballot-form button[type=submit]").click()
     expect(voter.locator("#ballot .flashes")).to_contain_text("Din stemme er ændret.")
-    expect(voter.locator(".own-ballot")).to_contain_text("Du stemte for “Nej”.")
+    expect(voter.locator(".own-ballot")).to_contain_text("Du stemte for »Nej«.")
 
     staff = new_page()
     log_in(staff, secretariat.email)

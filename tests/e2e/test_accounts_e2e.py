@@ -69,11 +69,14 @@ def test_profile_and_invitation_pages_are_accessible(app, new_page, secretariat,
     page.locator("#email").fill(secretariat.email)
     page.locator("#password").fill(PASSWORD)
     page.locator("main button[type=submit]").click()
+    page.wait_for_url("**/")  # logged in before the next page is asked for
     page.goto("/profile")
     assert_accessible(page, f"profile ({language})")
     page.goto("/invitations/")
     page.locator("#email").fill(f"ny-{language}@example.dk")
+    page.locator("#role").select_option("member")  # the role starts empty and must be chosen
     page.locator("main button[type=submit]").first.click()
+    expect(page.locator(".flash-success")).to_be_visible()  # the invitation has been sent
     assert_accessible(page, f"invitations ({language})")
     link = mailed_link(app, "/invite/")
     invitee = new_page(language)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from flask import request
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from wtforms import SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from thinktank.i18n import Number
@@ -23,6 +27,35 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _Translations()
+
+
+class MarkdownField(TextAreaField):
+    """A text area for Markdown: the field macro shows the formatting help with it
+    (with the @mention syntax where ``mentions`` is true)."""
+
+    def __init__(self, *args, mentions: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.mentions = mentions
+
+
+def wants_preview() -> bool:
+    """Whether the form was sent with its "preview" button."""
+    return request.method == "POST" and request.form.get("action") == "preview"
+
+
+def preview_or_ready(form, render: Callable[[Any], Any]) -> tuple[Any, bool]:
+    """The preview-or-save step of a form with Markdown: (preview, ready to save).
+
+    The "preview" button (``name="action" value="preview"``) validates the form so its
+    errors show, renders ``render(form)`` and saves nothing; any other submit is ready to
+    save when the form is valid.
+    """
+    if request.method != "POST":
+        return None, False
+    if wants_preview():
+        form.validate()
+        return render(form), False
+    return None, form.validate_on_submit()
 
 
 def attach_error(form, error) -> None:

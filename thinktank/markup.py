@@ -39,8 +39,30 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 from markupsafe import Markup
+from pymdownx.magiclink import RE_LINK, MagiclinkPattern
 
-MARKUP_VERSION = 2
+from thinktank.markup_lists import ListLinesExtension
+
+MARKUP_VERSION = 3
+
+# Markdown as members know it from GitHub, Discourse or Decidim: a single line break is a
+# line break, bare links and e-mail addresses become links, ~~text~~ is struck through,
+# and lists work after a line of text, numbered ``1)`` and nested by two spaces.
+_EXTENSIONS = [
+    "tables",
+    "fenced_code",
+    "sane_lists",
+    "nl2br",
+    "pymdownx.magiclink",
+    "pymdownx.tilde",
+    "pymdownx.fancylists",
+    ListLinesExtension(),
+]
+_EXTENSION_CONFIGS = {
+    "pymdownx.tilde": {"subscript": False},
+    # Only "1." and "1)": "A. Jensen" or "I. think" at the start of a line stay text.
+    "pymdownx.fancylists": {"additional_ordered_styles": []},
+}
 
 _TAGS = frozenset(
     {"p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre", "blockquote"}
@@ -52,8 +74,12 @@ _ABSOLUTE_URL = ("http://", "https://", "mailto:")
 _LINK_REL = "nofollow noopener"
 _MEMBER_PATH = re.compile(r"/members/\d+")
 _MENTION_MARK = "data-mention"
-#: ``@`` then a name or e-mail prefix: letters, digits, dots, hyphens, underscores.
-MENTION_PATTERN = r"(?<![\w@])@([\w][\w.-]*[\w]|[\w])"
+#: ``@[Full Name]`` (as the name is shown), or ``@`` then a handle: the name without spaces
+#: (``@SofieLund``, ``@sofie-lund``) or an e-mail prefix. Letters, digits, dots, hyphens and
+#: underscores; the bracketed form also spaces.
+MENTION_PATTERN = r"(?<![\w@])@(?:\[([^\[\]\n]{1,80})\]|([\w][\w.-]*[\w]|[\w]))"
+_MENTION = re.compile(MENTION_PATTERN)
+_HANDLE = re.compile(r"[\w][\w.-]*[\w]|[\w]")
 #: token -> (shown name, member page path), or None when nobody has that name
 MentionResolver = Callable[[str], tuple[str, str] | None]
 _HEADING_LEVELS = {"h1": "h3", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h6": "h6"}
@@ -115,13 +141,34 @@ class _Mentions(InlineProcessor):
         self.resolve = resolve
 
     def handleMatch(self, match, data):  # Markdown's method name
-        found = self.resolve(match.group(1))
+        found = self.resolve((match.group(1) or match.group(2)).strip())
         if found is None:
             return None, None, None
         name, path = found
         link = etree.Element("a", {"href": path, _MENTION_MARK: "1"})
         link.text = f"@{name}"
         return link, match.start(0), match.end(0)
+
+
+class _BareLinks(MagiclinkPattern):
+    """magiclink's bare links, except a URL right after ``=`` or ``="``: in raw HTML the
+    author typed (``<iframe src="https://…">``, shown as text) it stays part of that text."""
+
+    def handleMatch(self, match, data):  # Markdown's method name
+        if data[: match.start(0)].endswith(("=", '="', "='")):
+            return None, None, None
+        return super().handleMatch(match, data)
+
+
+def mention_tokens(text: str) -> list[str]:
+    """The names or handles ``text`` mentions, in order, each once (also inside code)."""
+    tokens = (bracketed.strip() or handle for bracketed, handle in _MENTION.findall(text or ""))
+    return list(dict.fromkeys(token for token in tokens if token))
+
+
+def mention_as_written(token: str) -> str:
+    """How to write the mention of ``token``: ``@jens`` or ``@[Sofie Lund]``."""
+    return f"@{token}" if _HANDLE.fullmatch(token) else f"@[{token}]"
 
 
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
@@ -144,7 +191,10 @@ _cleaner = bleach.Cleaner(
 
 
 def _markdown(mentions: MentionResolver | None) -> markdown.Markdown:
-    md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
+    md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS)
+    bare_links = _BareLinks(RE_LINK, md)
+    bare_links.config = md.inlinePatterns["magic-link"].config
+    md.inlinePatterns.register(bare_links, "magic-link", 85)
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     if mentions is not None:

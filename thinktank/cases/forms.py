@@ -18,7 +18,7 @@ from thinktank.cases.vocabulary import (
     TechnologyKind,
     Visibility,
 )
-from thinktank.forms import Form, choices, max_length, required, strip
+from thinktank.forms import Form, MarkdownField, choices, max_length, required, strip
 
 YES_NO = choices([("yes", _l("Yes")), ("no", _l("No"))])
 
@@ -40,8 +40,8 @@ def _select(label, vocabulary, description=None, blank=None):
     )
 
 
-def _text(label, limit, description=None, optional=True, area=False):
-    field_class = TextAreaField if area else StringField
+def _text(label, limit, description=None, optional=True, area=False, markdown=False):
+    field_class = MarkdownField if markdown else TextAreaField if area else StringField
     return field_class(
         label,
         filters=[strip],
@@ -76,11 +76,9 @@ class CaseForm(Form):
     dilemma = _text(
         _l("The dilemma"),
         20_000,
-        _l(
-            "Describe the situation and the considerations that pull in different directions. You can use Markdown: **bold**, lists, links and tables."
-        ),
+        _l("Describe the situation and the considerations that pull in different directions."),
         optional=False,
-        area=True,
+        markdown=True,
     )
     domain = _select(_l("Municipal domain"), Domain, blank=_l("Choose a domain"))
     tags = StringField(
@@ -130,8 +128,8 @@ class CaseForm(Form):
         _l("Which citizens and staff are affected, and how many."),
         area=True,
     )
-    benefits = _text(_l("Expected benefits"), 10_000, _l("Markdown can be used."), area=True)
-    risks = _text(_l("Risks"), 10_000, _l("Markdown can be used."), area=True)
+    benefits = _text(_l("Expected benefits"), 10_000, markdown=True)
+    risks = _text(_l("Risks"), 10_000, markdown=True)
     human_contact = RadioField(
         _l("Do citizens keep contact with a person?"),
         choices=choices(HumanContact.choices()),

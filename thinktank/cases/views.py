@@ -11,7 +11,7 @@ from thinktank.cases.forms import CaseForm, TransitionForm
 from thinktank.cases.models import MARKDOWN_FIELDS
 from thinktank.cases.vocabulary import AlgorithmRole, CaseState, Domain, TechnologyKind
 from thinktank.errors import ConfirmationRequired, LoginRequired, NotAllowed
-from thinktank.forms import attach_error
+from thinktank.forms import attach_error, preview_or_ready
 from thinktank.markup import render_markdown
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required
@@ -54,12 +54,9 @@ def index():
 
 def _preview_or_ready(form: CaseForm) -> tuple[dict[str, str] | None, bool]:
     """(preview, ready to save): the "preview" button renders the Markdown and saves nothing."""
-    if request.method != "POST":
-        return None, False
-    if request.form.get("action") == "preview":
-        form.validate()
-        return {name: render_markdown(getattr(form, name).data) for name in MARKDOWN_FIELDS}, False
-    return None, form.validate_on_submit()
+    return preview_or_ready(
+        form, lambda form: {name: render_markdown(form[name].data) for name in MARKDOWN_FIELDS}
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -8,17 +8,18 @@ from wtforms.validators import Optional
 
 from thinktank.discussion.models import FlagReason
 from thinktank.discussion.service import MAX_LENGTH
-from thinktank.forms import Form, choices, max_length, required, strip
+from thinktank.forms import Form, MarkdownField, choices, max_length, required, strip
 
 
 class CommentForm(Form):
-    body = TextAreaField(
+    body = MarkdownField(
         _l("Your comment"),
         filters=[strip],
         validators=[required(_l("Write something before you post.")), max_length(MAX_LENGTH)],
         description=_l(
-            "Markdown can be used. Mention a member with @ and their name, e.g. @AndersHolm."
+            "Mention a member with @ and their name as shown, in square brackets: @[Sofie Lund]."
         ),
+        mentions=True,
     )
     argument = SelectField(
         _l("Is this an argument for or against a position?"),

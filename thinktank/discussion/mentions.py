@@ -1,22 +1,28 @@
-"""@mentions: find the members a text names, by e-mail prefix or by name."""
+"""@mentions: find the members a text names.
+
+The documented form is the name as shown, in brackets: ``@[Sofie Lund]``. The older
+handles still work when they name exactly one member: the name without spaces
+(``@SofieLund``, ``@sofie.lund``, ``@sofie-lund``) or the member's e-mail prefix.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
+from markupsafe import Markup
 from sqlalchemy import func, or_, select
 
 from thinktank.accounts.models import User
 from thinktank.accounts.roles import Role
 from thinktank.extensions import db
-from thinktank.markup import MENTION_PATTERN
+from thinktank.markup import mention_as_written, mention_tokens, render_markdown
 
-_TOKEN = re.compile(MENTION_PATTERN)
 MAX_MENTIONS = 20
 
 
 def _key(text: str) -> str:
-    """'Anders_Holm', 'anders.holm', 'AndersHolm' all become 'andersholm'."""
+    """'Anders Holm', 'Anders_Holm', 'anders.holm', 'AndersHolm' all become 'andersholm'."""
     return re.sub(r"[\s._-]+", "", text).casefold()
 
 
@@ -32,28 +38,40 @@ def member_path(user_id: int) -> str:
     return f"/members/{user_id}"
 
 
-def resolve(text: str) -> dict[str, User]:
-    """The members mentioned in ``text``, by the token used (one query)."""
-    tokens = list(dict.fromkeys(_TOKEN.findall(text or "")))[:MAX_MENTIONS]
+def _matches(tokens: list[str]) -> dict[str, list[User]]:
+    """Every member each token could mean (one query)."""
     if not tokens:
         return {}
     candidates = db.session.scalars(
-        select(User).where(
+        select(User)
+        .where(
             User.active.is_(True),
             User.role.in_([Role.MEMBER, Role.SECRETARIAT, Role.ADMIN]),
             or_(
-                *[func.lower(User.email).like(f"{token.lower()}@%") for token in tokens],
+                *[
+                    func.lower(User.email).startswith(f"{token.lower()}@", autoescape=True)
+                    for token in tokens
+                ],
                 *[_name_key_sql() == _key(token) for token in tokens],
             ),
         )
+        .order_by(User.id)
     ).all()
-    found: dict[str, User] = {}
-    for token in tokens:
-        for user in candidates:
-            if user.email.split("@")[0] == token.lower() or _key(user.display_name) == _key(token):
-                found[token] = user
-                break
-    return found
+    return {
+        token: [
+            user
+            for user in candidates
+            if user.email.split("@")[0].lower() == token.lower()
+            or _key(user.display_name) == _key(token)
+        ]
+        for token in tokens
+    }
+
+
+def resolve(text: str) -> dict[str, User]:
+    """The members mentioned in ``text``, by the token used: only tokens naming exactly one."""
+    matches = _matches(mention_tokens(text)[:MAX_MENTIONS])
+    return {token: users[0] for token, users in matches.items() if len(users) == 1}
 
 
 def resolver(found: dict[str, User]):
@@ -64,3 +82,31 @@ def resolver(found: dict[str, User]):
         return (user.display_name, member_path(user.id)) if user else None
 
     return resolve_token
+
+
+@dataclass
+class Preview:
+    """A text rendered as it will be posted, with the mentions that will not become links."""
+
+    html: Markup
+    unknown: list[str] = field(default_factory=list)  # as written: "@jens", "@[Sofie Lun]"
+    ambiguous: list[str] = field(default_factory=list)
+
+
+def preview(text: str) -> Preview:
+    """Render ``text`` as posting would, and tell which mentions match nobody or several."""
+    matches = _matches(mention_tokens(text)[:MAX_MENTIONS])
+    looked_up: list[str] = []  # only mentions outside code, as the renderer meets them
+
+    def resolve_token(token: str):
+        looked_up.append(token)
+        users = matches.get(token, [])
+        return (users[0].display_name, member_path(users[0].id)) if len(users) == 1 else None
+
+    html = render_markdown(text, mentions=resolve_token)
+    tokens = [token for token in dict.fromkeys(looked_up) if token in matches]
+    return Preview(
+        html,
+        unknown=[mention_as_written(token) for token in tokens if not matches[token]],
+        ambiguous=[mention_as_written(token) for token in tokens if len(matches[token]) > 1],
+    )

@@ -163,6 +163,11 @@ def quote(comment: Comment) -> str:
     return "\n".join([f"> **{name}:**", ">", *lines]) + "\n\n"
 
 
+def preview(body: str | None) -> mentions.Preview:
+    """The comment as it would be posted, and its mentions that match nobody or several."""
+    return mentions.preview(body or "")
+
+
 # --- writing -----------------------------------------------------------------------------
 
 

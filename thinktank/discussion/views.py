@@ -12,7 +12,7 @@ from thinktank.discussion import policies, service  # noqa: F401 (policies regis
 from thinktank.discussion.forms import CommentForm, FlagForm, RemoveForm
 from thinktank.errors import ValidationFailed
 from thinktank.extensions import db
-from thinktank.forms import attach_error
+from thinktank.forms import attach_error, preview_or_ready
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required, require
 
@@ -25,6 +25,10 @@ def case_discussion(case, user) -> dict:
     discussion = service.view(user, "case", case, newest_first)
     form = CommentForm(formdata=None).with_positions(discussion.positions)
     return {"discussion": discussion, "form": form}
+
+
+def _preview(form: CommentForm):
+    return service.preview(form.body.data)
 
 
 def _post_comment(form: CommentForm, kind: str, subject_id: int, parent_id, message: str):
@@ -53,11 +57,12 @@ def post(kind: str, subject_id: int):
     described = service.subjects.get(kind)
     subject = described.load_visible(current_user, subject_id)
     form = CommentForm().with_positions(dict(described.positions(subject)))
-    if form.validate():
+    preview, ready = preview_or_ready(form, _preview)
+    if ready:
         posted = _post_comment(form, kind, subject_id, None, _("Your comment has been posted."))
         if posted:
             return posted
-    # Show what went wrong on a page of its own, with the text kept.
+    # The preview, or what went wrong, on a page of its own with the text kept.
     return render_template(
         "discussion/write.html",
         form=form,
@@ -66,7 +71,8 @@ def post(kind: str, subject_id: int):
         back=described.url(subject),
         title=_("Write a comment"),
         submit=_("Post comment"),
-    ), 400
+        preview=preview,
+    ), 200 if preview else 400
 
 
 @bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
@@ -78,7 +84,8 @@ def reply(comment_id: int):
     form = CommentForm().with_positions(dict(described.positions(subject)))
     if request.method == "GET" and request.args.get("quote"):
         form.body.data = service.quote(parent)
-    if form.validate_on_submit():
+    preview, ready = preview_or_ready(form, _preview)
+    if ready:
         posted = _post_comment(
             form, described.kind, subject.id, parent.id, _("Your reply has been posted.")
         )
@@ -92,6 +99,7 @@ def reply(comment_id: int):
         back=service.permalink(described, subject, parent),
         title=_("Reply"),
         submit=_("Post reply"),
+        preview=preview,
     )
 
 
@@ -107,7 +115,8 @@ def edit(comment_id: int):
     comment, back = _comment_for("edit_comment", comment_id)
     form = CommentForm(obj=comment if request.method == "GET" else None)
     del form.argument  # an argument's position is chosen when posting
-    if form.validate_on_submit():
+    preview, ready = preview_or_ready(form, _preview)
+    if ready:
         try:
             _comment, link = service.edit(current_user, comment.id, form.body.data)
         except ValidationFailed as error:
@@ -127,6 +136,7 @@ def edit(comment_id: int):
         back=back,
         title=_("Edit your comment"),
         submit=_("Save"),
+        preview=preview,
     )
 
 

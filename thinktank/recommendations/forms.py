@@ -7,7 +7,8 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.validators import InputRequired, Optional
 
 from thinktank.cases.forms import MultiCheckboxField
-from thinktank.forms import Form, choices, max_length, required, strip
+from thinktank.forms import Form, MarkdownField, choices, max_length, required, strip
+from thinktank.markup import plain_excerpt
 from thinktank.recommendations.models import Response
 from thinktank.recommendations.municipalities import sorted_choices
 from thinktank.recommendations.service import DraftInput, default_review_deadline
@@ -28,11 +29,10 @@ class DraftForm(Form):
             "What a busy municipal director reads: the recommendation in two or three sentences."
         ),
     )
-    body = TextAreaField(
+    body = MarkdownField(
         _l("The recommendation"),
         filters=[strip],
         validators=[required(), max_length(30_000)],
-        description=_l("Markdown can be used: headings, lists, links and tables."),
     )
     review_by = DateField(
         _l("Review by"),
@@ -51,7 +51,7 @@ class DraftForm(Form):
 
     def with_comments(self, comments) -> DraftForm:
         self.citations.choices = choices(
-            (c.id, f"{c.author.display_name if c.author else '?'}: {c.body[:140]}")
+            (c.id, f"{c.author.display_name if c.author else '?'}: {plain_excerpt(c.body, 140)}")
             for c in comments
         )
         return self
@@ -81,13 +81,11 @@ class RespondForm(Form):
 
 
 class OpinionForm(Form):
-    body = TextAreaField(
+    body = MarkdownField(
         _l("Your minority opinion"),
         filters=[strip],
         validators=[required(_l("Write the minority opinion.")), max_length(10_000)],
-        description=_l(
-            "Published with the recommendation and signed with your name. Markdown can be used."
-        ),
+        description=_l("Published with the recommendation and signed with your name."),
     )
 
 

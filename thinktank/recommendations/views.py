@@ -13,7 +13,8 @@ from thinktank.discussion import service as discussion
 from thinktank.discussion.forms import CommentForm
 from thinktank.errors import ConfirmationRequired, InvalidTransition, ValidationFailed
 from thinktank.extensions import db
-from thinktank.forms import attach_error, choices
+from thinktank.forms import attach_error, choices, preview_or_ready, wants_preview
+from thinktank.markup import render_markdown
 from thinktank.models import utcnow
 from thinktank.pagination import paginate
 from thinktank.permissions import can, permission_required, require
@@ -210,12 +211,17 @@ def drafts():
     )
 
 
+def _preview_body(form):
+    return render_markdown(form.body.data)
+
+
 @bp.route("/cases/<int:case_id>/recommendation", methods=["GET", "POST"])
 @permission_required("write_recommendation")
 def new(case_id: int):
     case = visible_case(current_user, case_id)
     form = DraftForm().with_comments(service.citable_comments(case.id))
-    if form.validate_on_submit():
+    preview, ready = preview_or_ready(form, _preview_body)
+    if ready:
         try:
             recommendation = service.create(current_user, case.id, form.to_input())
         except ValidationFailed as error:
@@ -224,7 +230,9 @@ def new(case_id: int):
         else:
             flash(_("The draft recommendation has been saved."), "success")
             return redirect(url_for(".draft", recommendation_id=recommendation.id))
-    return render_template("recommendations/form.html", form=form, case=case, recommendation=None)
+    return render_template(
+        "recommendations/form.html", form=form, case=case, recommendation=None, preview=preview
+    )
 
 
 @bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
@@ -237,7 +245,8 @@ def edit(recommendation_id: int):
         form.citations.data = service.cited_ids(recommendation.id)
     else:
         form = DraftForm().with_comments(comments)
-    if form.validate_on_submit():
+    preview, ready = preview_or_ready(form, _preview_body)
+    if ready:
         try:
             service.update(current_user, recommendation, form.to_input())
         except ValidationFailed as error:
@@ -251,6 +260,7 @@ def edit(recommendation_id: int):
         form=form,
         case=db.session.get(Case, recommendation.case_id),
         recommendation=recommendation,
+        preview=preview,
     )
 
 
@@ -260,9 +270,9 @@ def draft(recommendation_id: int):
     return _render_draft(service.visible(current_user, recommendation_id))
 
 
-def _render_draft(recommendation, status_code: int = 200, **bound_forms):
+def _render_draft(recommendation, status_code: int = 200, opinion_preview=None, **bound_forms):
     """The working copy with its review; ``bound_forms`` replace the empty forms, so a form
-    that failed shows its errors with what was typed."""
+    that failed shows its errors with what was typed (or its preview)."""
     status = service.review_status(current_user, recommendation)
     own = next((o for o in status.opinions if o.author_id == current_user.id), None)
     forms = {
@@ -284,6 +294,7 @@ def _render_draft(recommendation, status_code: int = 200, **bound_forms):
         case=db.session.get(Case, recommendation.case_id),
         status=status,
         cited=service.cited_comments(recommendation.id),
+        opinion_preview=opinion_preview,
         discussion_data={
             "discussion": thread,
             "form": CommentForm(formdata=None).with_positions({}),
@@ -341,6 +352,11 @@ def respond(recommendation_id: int):
 @bp.post("/recommendations/<int:recommendation_id>/opinion")
 def opinion(recommendation_id: int):
     form = OpinionForm()
+    if wants_preview():
+        recommendation = service.visible(current_user, recommendation_id)
+        require("review_recommendation", recommendation)
+        form.validate()
+        return _render_draft(recommendation, opinion_preview=_preview_body(form), opinion_form=form)
     return _submit(
         recommendation_id,
         "opinion_form",

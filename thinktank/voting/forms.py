@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from thinktank.forms import Form, choices, max_length, required, strip
+from thinktank.forms import Form, MarkdownField, choices, max_length, required, strip
 from thinktank.models import LOCAL_TIMEZONE
 from thinktank.voting.ballots import MAX_REASON
 from thinktank.voting.models import BallotChoice
@@ -30,11 +30,11 @@ class PositionForm(Form):
         validators=[required(), max_length(200)],
         description=_l("A short statement members can vote for, e.g. “Yes, on conditions”."),
     )
-    explanation = TextAreaField(
+    explanation = MarkdownField(
         _l("Explanation"),
         filters=[strip],
         validators=[Optional(), max_length(10_000)],
-        description=_l("What the position means and why one might hold it. Markdown can be used."),
+        description=_l("What the position means and why one might hold it."),
     )
 
     def to_input(self) -> PositionInput:
@@ -115,12 +115,12 @@ class BallotForm(Form):
         _l("How do you vote?"),
         validators=[required(_l("Choose a position, or abstain, or recuse."))],
     )
-    reason = TextAreaField(
+    reason = MarkdownField(
         _l("Reason (optional)"),
         filters=[strip],
         validators=[Optional(), max_length(MAX_REASON)],
         description=_l(
-            "Shown with your name and your declared interests when the results are published. Markdown can be used."
+            "Shown with your name and your declared interests when the results are published."
         ),
     )
     reason_confirmed = BooleanField(_l("The reason also applies to my new choice"))

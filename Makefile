@@ -23,6 +23,7 @@ compile-translations: $(VENV)/.installed
 run: $(VENV)/.installed compile-translations
 	mkdir -p instance
 	$(DEV_ENV) $(FLASK) db upgrade
+	$(DEV_ENV) $(FLASK) rerender-markdown
 	test -f instance/.demo-seeded || { $(DEV_ENV) $(FLASK) seed-demo && touch instance/.demo-seeded; }
 	$(DEV_ENV) $(FLASK) run --host 127.0.0.1 --port 5000
 

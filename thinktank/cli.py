@@ -64,11 +64,14 @@ def rerender_markdown() -> None:
     """Render stored Markdown again after the sanitiser's rules changed (MARKUP_VERSION)."""
     from thinktank.cases.service import rerender_markdown as rerender_cases
     from thinktank.discussion.service import rerender_markdown as rerender_comments
+    from thinktank.recommendations.rerender import rerender_markdown as rerender_recommendations
     from thinktank.voting.service import rerender_markdown as rerender_voting
 
     click.echo(f"{rerender_cases()} cases and {rerender_comments()} comments re-rendered.")
     positions, ballots = rerender_voting()
     click.echo(f"{positions} positions and {ballots} ballots re-rendered.")
+    recommendations, opinions = rerender_recommendations()
+    click.echo(f"{recommendations} recommendations and {opinions} minority opinions re-rendered.")
 
 
 @click.command("close-due-votes")

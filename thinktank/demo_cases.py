@@ -42,6 +42,7 @@ from thinktank.recommendations.models import (
     RecommendationVersion,
     ReviewResponse,
 )
+from thinktank.text import unwrap_paragraphs
 from thinktank.voting.models import Ballot, BallotChange, Position
 
 
@@ -64,7 +65,7 @@ class DemoCase:
 
 
 def _md(text: str) -> str:
-    return dedent(text).strip()
+    return unwrap_paragraphs(dedent(text).strip())
 
 
 #: The rows a demo step can add, with their time columns (those a row has set are dated).

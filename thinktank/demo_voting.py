@@ -21,6 +21,7 @@ from thinktank.extensions import db
 from thinktank.members.models import Interest, InterestKind
 from thinktank.members.service import InterestInput, declare_interest
 from thinktank.models import utcnow
+from thinktank.text import unwrap_paragraphs
 from thinktank.voting import ballots, service
 from thinktank.voting.models import BallotChoice, VoteResult, VotingRound
 
@@ -52,7 +53,7 @@ class DemoVote:
 
 
 def _md(text: str) -> str:
-    return dedent(text).strip()
+    return unwrap_paragraphs(dedent(text).strip())
 
 
 DEMO_VOTES = {

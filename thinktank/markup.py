@@ -31,6 +31,7 @@ import html
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 
 import bleach
 import markdown
@@ -211,6 +212,93 @@ def render_markdown(text: str | None, mentions: MentionResolver | None = None) -
     # A fresh converter per call: Markdown objects keep state (references, stash).
     converted = _markdown(mentions).convert(text)
     return Markup(_cleaner.clean(converted))  # noqa: S704 - bleach cleaned it
+
+
+_BREAK = "\x00"
+
+
+class _PlainText(HTMLParser):
+    """Our own rendered HTML back to readable plain text: one block per paragraph, list
+    items as "- item" lines, line breaks kept, no markup characters."""
+
+    _BLOCKS = frozenset({"p", "h3", "h4", "h5", "h6", "li", "pre", "tr", "hr", "ul", "ol"})
+
+    def __init__(self, quotes: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.quotes = quotes  # False: leave out quoted text (a quote of a quote)
+        self.blocks: list[tuple[str, str]] = []  # (kind, text)
+        self.buffer: list[str] = []
+        self.kind = "p"
+        self.prefix = ""
+        self.serial = 0  # which list an item belongs to: items of one list stay together
+        self.lists: list[list] = []  # [tag, next number]
+        self.pre = 0
+        self.quoted = 0
+
+    def _flush(self) -> None:
+        text = "".join(self.buffer)
+        if not self.pre:  # whitespace as a browser shows it; _BREAK marks a <br>
+            text = re.sub(f" ?{_BREAK} ?", "\n", " ".join(text.split()))
+        if text.strip() and (self.quotes or not self.quoted):
+            self.blocks.append((self.kind, self.prefix + text.strip("\n").rstrip()))
+        self.buffer, self.kind, self.prefix = [], "p", ""
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in self._BLOCKS or tag == "blockquote":
+            self._flush()
+        if tag in ("ul", "ol"):
+            self.serial += not self.lists
+            self.lists.append([tag, 1])
+        elif tag == "li" and self.lists:
+            kind, number = self.lists[-1]
+            self.lists[-1][1] += 1
+            self.kind = f"li{self.serial}"
+            marker = f"{number}." if kind == "ol" else "-"
+            self.prefix = "  " * (len(self.lists) - 1) + marker + " "
+        elif tag == "br":
+            self.buffer.append(_BREAK)
+        elif tag in ("td", "th") and "".join(self.buffer).strip():
+            self.buffer.append(" | ")
+        elif tag == "pre":
+            self.pre += 1
+        elif tag == "blockquote":
+            self.quoted += 1
+
+    def handle_endtag(self, tag) -> None:
+        if tag in self._BLOCKS or tag == "blockquote":
+            self._flush()
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag == "pre":
+            self.pre -= 1
+        elif tag == "blockquote":
+            self.quoted -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.buffer.append(data)
+
+    def text(self) -> str:
+        self._flush()
+        parts: list[str] = []
+        for index, (kind, text) in enumerate(self.blocks):
+            if index:
+                together = kind.startswith("li") and self.blocks[index - 1][0] == kind
+                parts.append("\n" if together else "\n\n")
+            parts.append(text)
+        return "".join(parts)
+
+
+def plain_text(text: str | None, quotes: bool = True) -> str:
+    """The text as a reader sees it, without markup: paragraphs apart by an empty line,
+    list items on lines of their own ("- item"), line breaks kept. For quotes and diffs.
+
+    Plain text, not HTML: escape it where it is output (templates do). ``quotes=False``
+    leaves out what the text itself quotes.
+    """
+    parser = _PlainText(quotes)
+    parser.feed(render_markdown(text))
+    parser.close()
+    return parser.text()
 
 
 def plain_excerpt(text: str, length: int = 200) -> str:

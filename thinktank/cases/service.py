@@ -31,7 +31,7 @@ from thinktank.cases.vocabulary import (
 )
 from thinktank.errors import LoginRequired, NotAllowed, NotFound
 from thinktank.extensions import db
-from thinktank.markup import MARKUP_VERSION, render_markdown
+from thinktank.markup import MARKUP_VERSION, plain_text, render_markdown
 from thinktank.models import utcnow
 from thinktank.permissions import can, require
 
@@ -329,6 +329,8 @@ def display_value(name: str, value: Any) -> str:
         )
     if name == "tags":
         return ", ".join(value or [])
+    if name in MARKDOWN_FIELDS:
+        return plain_text(value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     return "" if value is None else str(value)

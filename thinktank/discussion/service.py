@@ -26,7 +26,7 @@ from thinktank.discussion.models import (
 )
 from thinktank.errors import InvalidTransition, LoginRequired, NotFound, ValidationFailed
 from thinktank.extensions import db
-from thinktank.markup import MARKUP_VERSION, render_markdown
+from thinktank.markup import MARKUP_VERSION, plain_text, render_markdown
 from thinktank.models import utcnow
 from thinktank.notifications.service import notify
 from thinktank.permissions import require
@@ -155,11 +155,13 @@ def revisions(user, comment_id: int) -> tuple[Comment, str, list[CommentRevision
 
 
 def quote(comment: Comment) -> str:
-    """The comment's text as a Markdown quote, to start a reply with."""
+    """The comment as a clean quote to start a reply with: its plain text as readers see it
+    (no Markdown characters, no quotes of quotes), each line after "> ", under the name."""
     if comment.is_removed:
         raise InvalidTransition(_("A removed comment cannot be quoted."))
     name = comment.author.display_name if comment.author else "?"
-    lines = [f"> {line}" if line else ">" for line in comment.body.splitlines()]
+    plain = plain_text(comment.body, quotes=False)
+    lines = [f"> {line}" if line.strip() else ">" for line in plain.splitlines()]
     return "\n".join([f"> **{name}:**", ">", *lines]) + "\n\n"
 
 
@@ -441,11 +443,25 @@ def queue_items(comments: list[Comment]) -> list[QueueItem]:
 
 
 def rerender_markdown() -> int:
-    """Re-render comments stored by an older sanitiser version; returns how many."""
+    """Re-render comments stored by an older sanitiser version, with their earlier texts
+    (a revision is never cooked by newer rules than its comment); returns how many comments."""
     stale = db.session.scalars(
         select(Comment).where(Comment.markup_version != MARKUP_VERSION)
     ).all()
     for comment in stale:
         _cook(comment)
+    for ids in _chunks([comment.id for comment in stale]):
+        for revision in db.session.scalars(
+            select(CommentRevision).where(CommentRevision.comment_id.in_(ids))
+        ):
+            found = mentions.resolve(revision.body)
+            revision.body_html = str(
+                render_markdown(revision.body, mentions=mentions.resolver(found))
+            )
     db.session.commit()
     return len(stale)
+
+
+def _chunks(ids: list[int], size: int = 500):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]

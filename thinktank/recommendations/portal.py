@@ -13,6 +13,7 @@ from thinktank.cases.vocabulary import AlgorithmRole, CaseState, Domain, Technol
 from thinktank.diff import diff_html
 from thinktank.errors import NotFound
 from thinktank.extensions import db
+from thinktank.markup import plain_text
 from thinktank.recommendations.models import (
     Recommendation,
     RecommendationVersion,
@@ -175,5 +176,5 @@ def compare(recommendation_id: int, older: int, newer: int) -> VersionDiff:
         new,
         diff_html(old.title, new.title),
         diff_html(old.summary, new.summary),
-        diff_html(old.body, new.body),
+        diff_html(plain_text(old.body), plain_text(new.body)),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -246,8 +246,10 @@ def test_email_autolink_is_a_mailto_link():
     assert plain_excerpt("<sekretariat@example.dk>") == "sekretariat@example.dk"
 
 
-def test_bare_url_is_not_linkified():
-    assert render_markdown("see https://example.dk") == Markup("<p>see https://example.dk</p>")
+def test_bare_url_is_a_link_with_nofollow_noopener():
+    assert render_markdown("see https://example.dk") == Markup(
+        '<p>see <a href="https://example.dk" rel="nofollow noopener">https://example.dk</a></p>'
+    )
 
 
 @pytest.mark.parametrize("url", ["/admin/users/", "#top", "//evil.example", "ftp://x.dk"])
@@ -302,8 +304,8 @@ def test_emphasis_lists_and_blockquote():
     assert "<hr>" in html
 
 
-def test_single_newline_is_not_a_line_break():
-    assert render_markdown("one\ntwo") == Markup("<p>one\ntwo</p>")
+def test_single_newline_is_a_line_break():
+    assert render_markdown("one\ntwo") == Markup("<p>one<br>\ntwo</p>")
 
 
 def test_danish_letters_survive():
@@ -353,9 +355,11 @@ def test_mentions_become_links_to_the_member_page():
     assert_only_allowed_markup_with_member_links(html)
 
 
-def test_unknown_mentions_and_emails_stay_text():
+def test_unknown_mentions_stay_text_and_emails_become_mail_links():
     html = render_markdown("Skriv til @nogen eller anders@kl.dk", mentions=MEMBERS.get)
-    assert "<a" not in html and "@nogen" in html and "anders@kl.dk" in html
+    assert "@nogen" in html and html.count("<a ") == 1
+    assert 'href="mailto:anders@kl.dk"' in unescape(html)
+    assert_only_allowed_markup(html)
 
 
 def test_mentions_in_code_stay_code():

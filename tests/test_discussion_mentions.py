@@ -83,3 +83,77 @@ def test_readers_are_not_mentioned_and_notifications_need_login(
     assert "<a" not in comment.body_html
     assert "badge-count" not in client_as(reader).get("/").get_data(as_text=True)
     assert client_as(None).get("/notifications").status_code == 302
+
+
+def test_mention_by_the_name_as_shown_in_brackets_links_and_notifies(
+    client_as, make_user, member, make_case, make_comment
+):
+    sofie = make_user(Role.MEMBER, email="sl@socialraadgiverne.dk", display_name="Sofie Lund")
+    søren = make_user(Role.MEMBER, display_name="Søren Ø. Damgaard-Hansen")
+    case = make_case(state="open", title="Ledighed")
+    comment = make_comment(case, member, "Spørg @[Sofie Lund] og @[Søren Ø. Damgaard-Hansen].")
+
+    assert f'<a href="/members/{sofie.id}" rel="nofollow noopener">@Sofie Lund</a>' in (
+        comment.body_html
+    )
+    assert f'href="/members/{søren.id}"' in comment.body_html
+    assert "@[" not in comment.body_html
+    listing = page_text(client_as(sofie).get("/notifications"))
+    assert f"{member.display_name} nævnte dig i “Ledighed”" in listing
+
+
+def test_a_name_shared_by_two_members_links_nobody(make_user, member, make_case, make_comment):
+    make_user(Role.MEMBER, display_name="Anders Holm")
+    make_user(Role.MEMBER, display_name="Anders Holm")
+    case = make_case(state="open")
+    comment = make_comment(case, member, "Hej @[Anders Holm]")
+
+    assert "<a" not in comment.body_html and "@[Anders Holm]" in comment.body_html
+
+
+def _preview(client, case, body):
+    return client.post(
+        f"/discussions/case/{case.id}/comments", data={"body": body, "action": "preview"}
+    )
+
+
+def test_preview_warns_about_mentions_that_match_nobody_or_several(
+    client_as, make_user, member, make_case
+):
+    make_user(Role.MEMBER, display_name="Sofie Lund")
+    make_user(Role.MEMBER, display_name="Anders Holm")
+    make_user(Role.MEMBER, display_name="Anders Holm")
+    case = make_case(state="open")
+
+    preview = _preview(
+        client_as(member),
+        case,
+        "Hej @Sofie Lund, @[Sofie Lund], @jens og @[Anders Holm]. `@kode` er kode.",
+    )
+    text = page_text(preview)
+
+    assert preview.status_code == 200
+    # exactly these: "@kode" in code is not looked up, so it is not warned about
+    assert "Disse omtaler passer ikke på noget medlem og bliver ikke til links: @Sofie, @jens." in (
+        text
+    )
+    assert (
+        "Denne omtale passer på flere medlemmer og bliver ikke til et link: @[Anders Holm]." in text
+    )
+    assert "i firkantede parenteser: @[Sofie Lund]" in text
+    assert "<code>@kode</code>" in preview.get_data(as_text=True)
+
+
+def test_preview_without_problems_shows_the_link_and_no_warning(
+    client_as, make_user, member, make_case
+):
+    sofie = make_user(Role.MEMBER, display_name="Sofie Lund")
+    case = make_case(state="open")
+
+    preview = _preview(client_as(member), case, "Hej @[Sofie Lund]")
+
+    assert f'<a href="/members/{sofie.id}" rel="nofollow noopener">@Sofie Lund</a>' in (
+        preview.get_data(as_text=True)
+    )
+    assert "passer ikke" not in page_text(preview)
+    assert "badge-count" not in client_as(sofie).get("/").get_data(as_text=True)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import assert_page_safe, page_text
 from tests.test_markup import HOSTILE, assert_only_allowed_markup
+from thinktank.accounts.roles import Role
 from thinktank.discussion.models import Comment
 from thinktank.extensions import db
 
@@ -78,6 +79,101 @@ def test_quote_starts_the_reply_with_the_quoted_text(client_as, member, make_cas
         f"&gt; **{member.display_name}:**\n&gt;\n&gt; Vi skal huske borgeren.\n&gt;\n&gt; Også i praksis."
         in html
     )
+
+
+def test_quote_is_the_plain_text_without_markdown_or_quotes_of_quotes(
+    client_as, member, make_case, make_comment
+):
+    case = make_case(state="open")
+    comment = make_comment(
+        case,
+        member,
+        "> Et ældre citat\n\n## Mit **vigtige** punkt\n\nSe [KL](https://kl.dk) og `kode`.\n"
+        "Punkter:\n- data\n- etik",
+    )
+    html = client_as(member).get(f"/comments/{comment.id}/reply?quote=1").get_data(as_text=True)
+    quote = html.split("<textarea", 1)[1].split(">", 1)[1].split("</textarea>")[0]
+
+    assert quote.strip() == (
+        f"&gt; **{member.display_name}:**\n&gt;\n&gt; Mit vigtige punkt\n&gt;\n"
+        "&gt; Se KL og kode.\n&gt; Punkter:\n&gt;\n&gt; - data\n&gt; - etik"
+    )
+
+
+def test_every_comment_form_has_the_formatting_help_and_a_preview_button(
+    client_as, member, make_case, make_comment
+):
+    case = make_case(state="open")
+    comment = make_comment(case, member, "Hej")
+    client = client_as(member)
+    for page in (
+        client.get(f"/cases/{case.id}"),
+        client.get(f"/comments/{comment.id}/reply"),
+        client.get(f"/comments/{comment.id}/edit"),
+    ):
+        html = page.get_data(as_text=True)
+        assert '<details class="formatting-help">\n  <summary>Formatering</summary>' in html
+        assert "<code>@[Sofie Lund]</code>" in html
+        assert 'name="action" value="preview">Forhåndsvis</button>' in html
+        assert "Markdown" not in page_text(page)
+
+
+def test_preview_of_a_new_comment_shows_it_rendered_keeps_the_text_and_saves_nothing(
+    client_as, member, make_case
+):
+    case = make_case(state="open")
+    body = "Punkter:\n- data\n- etik\n\nSe https://kl.dk"
+    response = client_as(member).post(
+        f"/discussions/case/{case.id}/comments", data={"body": body, "action": "preview"}
+    )
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    assert "Forhåndsvisning" in html and "Endnu ikke gemt" in html
+    assert "<p>Punkter:</p>\n<ul>\n<li>data</li>" in html
+    assert '<a href="https://kl.dk" rel="nofollow noopener">' in html
+    assert "\nPunkter:\n- data\n- etik\n\nSe https://kl.dk</textarea>" in html
+    assert "Endnu ingen kommentarer." in page_text(client_as(member).get(f"/cases/{case.id}"))
+
+
+def test_preview_of_a_reply_and_an_edit_saves_nothing(client_as, member, make_case, make_comment):
+    case = make_case(state="open")
+    comment = make_comment(case, member, "Første udgave")
+    client = client_as(member)
+
+    reply = client.post(
+        f"/comments/{comment.id}/reply", data={"body": "~~nej~~ ja", "action": "preview"}
+    )
+    edit = client.post(
+        f"/comments/{comment.id}/edit", data={"body": "Anden *udgave*", "action": "preview"}
+    )
+
+    assert "<del>nej</del> ja" in reply.get_data(as_text=True)
+    assert "Anden <em>udgave</em>" in edit.get_data(as_text=True)
+    thread = page_text(client.get(f"/cases/{case.id}"))
+    assert "Første udgave" in thread and "Anden udgave" not in thread and "nej ja" not in thread
+
+
+def test_preview_of_an_empty_comment_shows_the_error(client_as, member, make_case):
+    case = make_case(state="open")
+    response = client_as(member).post(
+        f"/discussions/case/{case.id}/comments", data={"body": "", "action": "preview"}
+    )
+
+    assert response.status_code == 200
+    assert 'class="error-summary"' in response.get_data(as_text=True)
+    assert "Skriv noget, før du sender." in page_text(response)
+
+
+def test_reader_cannot_preview_on_a_case_they_cannot_comment_on(client_as, make_user, make_case):
+    case = make_case(state="open", visibility="public")
+    reader = make_user(Role.READER)
+    response = client_as(reader).post(
+        f"/discussions/case/{case.id}/comments", data={"body": "Hej", "action": "preview"}
+    )
+
+    assert response.status_code == 403
+    assert "Forhåndsvisning" not in page_text(response)
 
 
 @pytest.mark.parametrize("state", ["draft", "closed", "recommended", "archived"])

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from thinktank.accounts.models import User
 from thinktank.accounts.roles import Role
@@ -26,42 +26,31 @@ def _key(text: str) -> str:
     return re.sub(r"[\s._-]+", "", text).casefold()
 
 
-def _name_key_sql():
-    """:func:`_key` of the display name, in SQL."""
-    name = User.display_name
-    for character in (" ", ".", "_", "-"):
-        name = func.replace(name, character, "")
-    return func.lower(name)
-
-
 def member_path(user_id: int) -> str:
     return f"/members/{user_id}"
 
 
 def _matches(tokens: list[str]) -> dict[str, list[User]]:
-    """Every member each token could mean (one query)."""
+    """Every member each token could mean (one query).
+
+    The names are compared here, not in SQL: SQLite's lower() leaves "Ø" and "Å" as they
+    are. The register of members is small enough to read whole.
+    """
     if not tokens:
         return {}
-    candidates = db.session.scalars(
+    members = db.session.scalars(
         select(User)
         .where(
             User.active.is_(True),
             User.role.in_([Role.MEMBER, Role.SECRETARIAT, Role.ADMIN]),
-            or_(
-                *[
-                    func.lower(User.email).startswith(f"{token.lower()}@", autoescape=True)
-                    for token in tokens
-                ],
-                *[_name_key_sql() == _key(token) for token in tokens],
-            ),
         )
         .order_by(User.id)
     ).all()
     return {
         token: [
             user
-            for user in candidates
-            if user.email.split("@")[0].lower() == token.lower()
+            for user in members
+            if user.email.split("@")[0].casefold() == token.casefold()
             or _key(user.display_name) == _key(token)
         ]
         for token in tokens

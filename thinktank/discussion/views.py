@@ -56,6 +56,9 @@ def _post_comment(form: CommentForm, kind: str, subject_id: int, parent_id, mess
 def post(kind: str, subject_id: int):
     described = service.subjects.get(kind)
     subject = described.load_visible(current_user, subject_id)
+    refusal = described.why_not_post(current_user, subject)
+    if refusal:
+        raise refusal
     form = CommentForm().with_positions(dict(described.positions(subject)))
     preview, ready = preview_or_ready(form, _preview)
     if ready:

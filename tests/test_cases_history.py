@@ -83,3 +83,19 @@ def test_diff_escapes_html():
     html = str(diff_html("<b>gammel</b> tekst", "<script>ny</script> tekst"))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert html.startswith("<del>") and "<ins>" in html
+
+
+def test_history_diff_of_the_dilemma_is_readable_text_not_markdown(client_as, member, make_case):
+    case = make_case(state="draft")
+    client = client_as(member)
+    _edit(client, case, dilemma="## Dilemmaet\n\n**Hvem** bestemmer?\n- borgeren\n- modellen")
+    _edit(
+        client, case, dilemma="## Dilemmaet\n\n**Hvem** bestemmer?\n- borgeren\n- sagsbehandleren"
+    )
+
+    html = client.get(f"/cases/{case.id}/history").get_data(as_text=True)
+    newest = html.split("Version 3")[1].split("Version 2")[0]
+
+    assert "Dilemmaet\n\nHvem bestemmer?\n\n- borgeren\n- <del>modellen</del>" in newest
+    assert "<ins>sagsbehandleren</ins>" in newest
+    assert "**" not in newest and "##" not in newest

@@ -94,3 +94,47 @@ def test_rerender_markdown_updates_stale_html(app, make_case, make_comment, memb
     with app.app_context():
         assert db.session.get(Case, case.id).dilemma_html == "<p><strong>fed</strong></p>"
         assert db.session.get(Comment, comment.id).body_html == "<p><em>kursiv</em></p>"
+
+
+def test_rerender_markdown_covers_recommendations_versions_opinions_and_revisions(
+    app, make_recommendation, make_case, make_comment, member, client_as
+):
+    from thinktank.discussion.models import Comment, CommentRevision
+    from thinktank.recommendations import service
+    from thinktank.recommendations.models import (
+        MinorityOpinion,
+        Recommendation,
+        RecommendationVersion,
+    )
+
+    make_recommendation("published", body="Punkter:\n- a\n- b")
+    case = make_case(state="open")
+    comment = make_comment(case, member, "Før:\n- x")
+    client_as(member).post(f"/comments/{comment.id}/edit", data={"body": "Efter:\n- y"})
+    other = make_recommendation("review", body="Liste:\n- q")
+    with app.test_request_context("/"):
+        service.write_opinion(
+            db.session.get(User, member.id), db.session.get(Recommendation, other.id), "Nej:\n- z"
+        )
+        stale = "<p>stale</p>"
+        for model in (Recommendation, MinorityOpinion, Comment):
+            for row in db.session.scalars(db.select(model)):
+                row.body_html, row.markup_version = stale, 1
+        for model in (RecommendationVersion, CommentRevision):
+            for row in db.session.scalars(db.select(model)):
+                row.body_html = stale
+        db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["rerender-markdown"])
+
+    assert "2 recommendations and 1 minority opinions re-rendered." in result.output
+    with app.app_context():
+        for model in (
+            Recommendation,
+            RecommendationVersion,
+            MinorityOpinion,
+            Comment,
+            CommentRevision,
+        ):
+            for row in db.session.scalars(db.select(model)):
+                assert "<ul>\n<li>" in row.body_html, (model, row.body_html)

@@ -318,3 +318,78 @@ def test_readers_never_see_the_working_copy_through_a_failed_form(
     response = reader.post(f"/recommendations/{recommendation.id}/respond", data={})
     assert response.status_code == 403
     assert "Hemmeligt nyt resumé" not in response.get_data(as_text=True)
+
+
+def test_draft_form_has_the_formatting_help_and_a_preview_that_saves_nothing(
+    app, client_as, secretariat, make_recommendation
+):
+    recommendation = make_recommendation()
+    client = client_as(secretariat)
+    form = client.get(f"/recommendations/{recommendation.id}/edit").get_data(as_text=True)
+    assert "<summary>Formatering</summary>" in form and ">Forhåndsvis</button>" in form
+    assert "@[Sofie Lund]" not in form  # mentions only work in the discussion
+
+    response = client.post(
+        f"/recommendations/{recommendation.id}/edit",
+        data=DRAFT | {"body": "Punkter:\n- data\n- etik", "action": "preview"},
+    )
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    assert "Forhåndsvisning" in html and "<p>Punkter:</p>\n<ul>\n<li>data</li>" in html
+    assert "\nPunkter:\n- data\n- etik</textarea>" in html
+    with app.app_context():
+        assert db.session.get(Recommendation, recommendation.id).body.startswith("## Anbefaling")
+
+
+def test_new_draft_can_be_previewed_before_it_exists(app, client_as, secretariat, make_case):
+    case = make_case(state="closed", visibility="public")
+    response = client_as(secretariat).post(
+        f"/cases/{case.id}/recommendation", data=DRAFT | {"action": "preview"}
+    )
+
+    assert response.status_code == 200 and "Forhåndsvisning" in page_text(response)
+    assert _count(app, Recommendation) == 0
+
+
+def test_minority_opinion_preview_shows_it_and_saves_nothing(
+    app, client_as, make_user, make_recommendation
+):
+    recommendation = make_recommendation("review")
+    author = make_user(Role.MEMBER)
+    response = client_as(author).post(
+        f"/recommendations/{recommendation.id}/opinion",
+        data={"body": "Vi mener:\n1) ingen model\n2) ingen profilering", "action": "preview"},
+    )
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    assert "<ol>\n<li>ingen model</li>\n<li>ingen profilering</li>\n</ol>" in html
+    assert "\nVi mener:\n1) ingen model\n2) ingen profilering</textarea>" in html
+    assert _count(app, MinorityOpinion) == 0
+
+
+def test_reader_cannot_preview_a_minority_opinion(client_as, make_user, make_recommendation):
+    recommendation = make_recommendation("review")
+    response = client_as(make_user(Role.READER)).post(
+        f"/recommendations/{recommendation.id}/opinion", data={"body": "x", "action": "preview"}
+    )
+
+    assert response.status_code in (403, 404)
+
+
+def test_citation_picker_shows_readable_text_not_markdown(
+    app, client_as, secretariat, member, make_case, make_comment
+):
+    case = make_case(state="open", visibility="public")
+    make_comment(case, member, "## Vigtigt\n\n**Borgeren** skal [altid](https://kl.dk) høres.")
+    with app.app_context():
+        from thinktank.cases.models import Case
+
+        db.session.get(Case, case.id).state = "closed"
+        db.session.commit()
+
+    form = page_text(client_as(secretariat).get(f"/cases/{case.id}/recommendation"))
+
+    assert "Vigtigt Borgeren skal altid høres." in form
+    assert "**Borgeren**" not in form and "## Vigtigt" not in form

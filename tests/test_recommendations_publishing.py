@@ -391,3 +391,18 @@ def test_adoption_errors_keep_the_note(client_as, make_user, make_recommendation
     assert "Aarhus Kommune er allerede registreret" in page_text(response)
     assert "Vi bruger den i borgerservice" in response.get_data(as_text=True)
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
+
+
+def test_diff_page_compares_readable_text_not_markdown(client_as, secretariat, make_recommendation):
+    recommendation = make_recommendation(
+        "published", body="## Anbefaling\n\nBrug **kun** rådgivende modeller."
+    )
+    staff = client_as(secretariat)
+    _edit(staff, recommendation, body="## Anbefaling\n\nBrug **altid** rådgivende modeller.")
+    staff.post(f"/recommendations/{recommendation.id}/publish", data={"change_note": "Skærpet"})
+
+    html = client_as(None).get(f"/recommendations/{recommendation.id}/diff?from=1&to=2")
+    body = html.get_data(as_text=True)
+
+    assert "Anbefaling\n\nBrug <del>kun</del><ins>altid</ins> rådgivende modeller." in body
+    assert "**" not in body and "##" not in body

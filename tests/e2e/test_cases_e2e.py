@@ -37,7 +37,7 @@ def test_member_drafts_previews_submits_and_the_secretariat_opens(
     log_in(author, member.email)
     author.get_by_role("link", name="Ny sag").click()
     _fill_case(author)
-    author.get_by_role("button", name="Forhåndsvisning").click()
+    author.get_by_role("button", name="Forhåndsvis").click()
     preview = author.locator(".preview")
     assert preview.locator("strong").inner_text() == "hjælpe"
     expect(preview.locator("li")).to_have_count(2)
@@ -108,7 +108,7 @@ def test_case_form_works_without_javascript(new_page, member):
     log_in(page, member.email)
     page.goto("/cases/new")
     _fill_case(page)
-    page.get_by_role("button", name="Forhåndsvisning").click()
+    page.get_by_role("button", name="Forhåndsvis").click()
     assert page.locator(".preview strong").inner_text() == "hjælpe"
     page.get_by_role("button", name="Gem kladde").click()
     expect(page.locator(".badge-draft")).to_be_visible()

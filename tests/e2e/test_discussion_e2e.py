@@ -89,7 +89,10 @@ def test_keyboard_user_reaches_and_submits_the_reply_form(
             break
     assert page.evaluate("document.activeElement.id") == "body"
     page.keyboard.type("Svar skrevet kun med tastaturet.")
-    page.keyboard.press("Tab")
+    for _ in range(10):  # past the formatting help to the button
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Send svar":
+            break
     page.keyboard.press("Enter")
     page.wait_for_url("**#c*")
     assert "Svar skrevet kun med tastaturet." in page.locator(".thread").inner_text()
@@ -135,3 +138,38 @@ def test_deep_thread_queue_and_notifications_are_accessible(
     phone = new_page(phone=True)
     phone.goto(f"/cases/{case.id}")
     assert_fits_phone(phone)
+
+
+def test_member_previews_a_comment_with_a_list_a_link_and_an_unknown_mention_then_posts(
+    new_page, make_user, member, make_case
+):
+    make_user(Role.MEMBER, display_name="Sofie Lund")
+    make_case(state="open", visibility="public", title="Robotter i hjemmeplejen")
+    page = new_page(phone=True)
+    log_in(page, member.email)
+    page.get_by_role("link", name="Robotter i hjemmeplejen").first.click()
+
+    form = page.get_by_role("form", name="Skriv en kommentar")
+    form.get_by_text("Formatering", exact=True).click()  # a <details>: no JavaScript needed
+    expect(form.locator(".formatting-help code", has_text="@[Sofie Lund]")).to_be_visible()
+    text = "Det kræver:\n- data\n- etik\n\nSe https://kl.dk og spørg @[Sofie Lund] og @jens."
+    page.get_by_label("Din kommentar").fill(text)
+    page.get_by_role("button", name="Forhåndsvis").click()
+
+    preview = page.locator(".preview")
+    expect(preview.locator("li")).to_have_count(2)
+    expect(preview.get_by_role("link", name="https://kl.dk")).to_have_attribute(
+        "href", "https://kl.dk"
+    )
+    expect(preview.get_by_role("link", name="@Sofie Lund")).to_be_visible()
+    expect(preview.locator(".notice")).to_contain_text("bliver ikke til et link: @jens.")
+    expect(page.get_by_label("Din kommentar")).to_have_value(text)
+    assert_accessible(page, "comment preview")
+    assert_fits_phone(page)
+
+    page.get_by_role("button", name="Send kommentar").click()
+    page.wait_for_url("**#c*")
+    posted = page.locator("article.comment").first
+    expect(posted.locator(".comment-body li")).to_have_count(2)
+    expect(posted.get_by_role("link", name="https://kl.dk")).to_be_visible()
+    expect(posted).to_contain_text("@jens")

@@ -134,11 +134,12 @@ def test_preview_warns_about_mentions_that_match_nobody_or_several(
 
     assert preview.status_code == 200
     # exactly these: "@kode" in code is not looked up, so it is not warned about
-    assert "Disse omtaler passer ikke på noget medlem og bliver ikke til links: @Sofie, @jens." in (
+    assert "Intet medlem passer på disse navne, som derfor ikke bliver links: @Sofie, @jens." in (
         text
     )
     assert (
-        "Denne omtale passer på flere medlemmer og bliver ikke til et link: @[Anders Holm]." in text
+        "Flere medlemmer passer på dette navn, som derfor ikke bliver et link: @[Anders Holm]."
+        in text
     )
     assert "i firkantede parenteser: @[Sofie Lund]" in text
     assert "<code>@kode</code>" in preview.get_data(as_text=True)
@@ -155,5 +156,5 @@ def test_preview_without_problems_shows_the_link_and_no_warning(
     assert f'<a href="/members/{sofie.id}" rel="nofollow noopener">@Sofie Lund</a>' in (
         preview.get_data(as_text=True)
     )
-    assert "passer ikke" not in page_text(preview)
+    assert "Intet medlem passer" not in page_text(preview)
     assert "badge-count" not in client_as(sofie).get("/").get_data(as_text=True)

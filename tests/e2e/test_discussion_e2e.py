@@ -162,7 +162,7 @@ def test_member_previews_a_comment_with_a_list_a_link_and_an_unknown_mention_the
         "href", "https://kl.dk"
     )
     expect(preview.get_by_role("link", name="@Sofie Lund")).to_be_visible()
-    expect(preview.locator(".notice")).to_contain_text("bliver ikke til et link: @jens.")
+    expect(preview.locator(".notice")).to_contain_text("som derfor ikke bliver et link: @jens.")
     expect(page.get_by_label("Din kommentar")).to_have_value(text)
     assert_accessible(page, "comment preview")
     assert_fits_phone(page)

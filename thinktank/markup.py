@@ -18,7 +18,10 @@ What the page itself needs is decided here as well:
 - Links keep their target only when it is absolute (relative and ``#`` links would point
   into our own site); those get ``rel="nofollow noopener"``, the rest become their text.
 
-Mentions (``@name``) become links to the member's page when the caller passes a resolver;
+Bare links, ``www.`` addresses and e-mail addresses become links too (pymdownx.magiclink);
+they pass the same rules, so only http(s) and mailto targets survive.
+
+Mentions (``@[Full Name]`` or ``@handle``) become links to the member's page when the caller passes a resolver;
 they are the only site-relative links allowed (``/members/<id>``), and never inside code.
 
 Results are meant to be stored beside the source; bump MARKUP_VERSION whenever a rule here

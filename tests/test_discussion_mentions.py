@@ -99,7 +99,7 @@ def test_mention_by_the_name_as_shown_in_brackets_links_and_notifies(
     assert f'href="/members/{søren.id}"' in comment.body_html
     assert "@[" not in comment.body_html
     listing = page_text(client_as(sofie).get("/notifications"))
-    assert f"{member.display_name} nævnte dig i “Ledighed”" in listing
+    assert f"{member.display_name} nævnte dig i »Ledighed«" in listing
 
 
 def test_a_name_shared_by_two_members_links_nobody(make_user, member, make_case, make_comment):

@@ -9,8 +9,9 @@ from flask import request
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, TextAreaField
+from wtforms import HiddenField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length
+from wtforms.widgets import HiddenInput
 
 from thinktank.i18n import Number
 
@@ -23,10 +24,24 @@ class _Translations:
         return ngettext(singular, plural, n)
 
 
+class HiddenInputWithoutId(HiddenInput):
+    """A hidden input without an ``id``: nothing labels it, and two forms on one page
+    (each with its ``csrf_token``) would otherwise repeat the same id."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", False)
+        return super().__call__(field, **kwargs)
+
+
 class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _Translations()
+
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, HiddenField):
+                unbound_field.kwargs.setdefault("widget", HiddenInputWithoutId())
+            return super().bind_field(form, unbound_field, options)
 
 
 class MarkdownField(TextAreaField):

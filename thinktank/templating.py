@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_number, format_time, get_locale
@@ -30,8 +30,19 @@ def date_text(value: date | datetime | None) -> str:
     return format_date(value, "long") if value is not None else ""
 
 
-def iso(value: datetime | None) -> str:
-    return value.isoformat() if value is not None else ""
+def iso(value: date | datetime | None) -> str:
+    """A valid HTML ``datetime`` attribute: UTC to the second ('2026-11-24T10:55:00Z'), or a date.
+
+    HTML allows at most three digits of fractional seconds, so ``isoformat()``'s microseconds
+    would make every ``<time>`` element invalid.
+    """
+    if value is None:
+        return ""
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    if value.tzinfo is None:  # stored timestamps are UTC
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def cooked(html: str | None) -> Markup:

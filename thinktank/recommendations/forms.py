@@ -83,6 +83,7 @@ class RespondForm(Form):
 class OpinionForm(Form):
     body = MarkdownField(
         _l("Your minority opinion"),
+        id="opinion-body",  # the discussion's comment form on the same page has "body"
         filters=[strip],
         validators=[required(_l("Write the minority opinion.")), max_length(10_000)],
         description=_l("Published with the recommendation and signed with your name."),

@@ -85,6 +85,7 @@ def _test_config(database: dict) -> dict:
         "TESTING": True,
         "ENV": "development",
         "SECRET_KEY": "test-secret-key",
+        "BASE_URL": "http://localhost",
         "MAIL_BACKEND": "memory",
         "RATELIMIT_STORAGE_URI": "memory://",
         # still scrypt (a test checks the production default), with a cost fit for tests

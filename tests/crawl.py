@@ -102,7 +102,9 @@ def crawl(
 
 # --- the Nu HTML checker -----------------------------------------------------------------
 
-_GNU_LINE = re.compile(r'^"?(?:file:)?(?P<file>[^":]+)"?:(?P<line>\d+)\.(?P<col>\d+)[^:]*: (?P<kind>[a-z ]+): (?P<message>.*)$')
+_GNU_LINE = re.compile(
+    r'^"?(?:file:)?(?P<file>[^":]+)"?:(?P<line>\d+)\.(?P<col>\d+)[^:]*: (?P<kind>[a-z ]+): (?P<message>.*)$'
+)
 
 
 def vnu_jar() -> Path:
@@ -123,9 +125,21 @@ def html_errors(pages: Iterable[Page]) -> list[str]:
             files[path.name] = page
         # --format gnu: its JSON output leaves quotes in extracts unescaped and does not parse
         result = subprocess.run(
-            ["java", "-Xss1024k", "-jar", str(vnu_jar()), "--errors-only", "--format", "gnu",
-             "--exit-zero-always", *sorted(str(Path(folder) / name) for name in files)],
-            capture_output=True, text=True, timeout=300, check=False,
+            [
+                "java",
+                "-Xss1024k",
+                "-jar",
+                str(vnu_jar()),
+                "--errors-only",
+                "--format",
+                "gnu",
+                "--exit-zero-always",
+                *sorted(str(Path(folder) / name) for name in files),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
     errors = []
     for line in (result.stderr + result.stdout).splitlines():

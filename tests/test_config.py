@@ -16,6 +16,26 @@ def test_production_without_secret_key_stops_with_a_clear_message(monkeypatch, t
         create_app()
 
 
+def test_production_without_base_url_stops_with_a_clear_message(monkeypatch, tmp_path):
+    monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("THINKTANK_SECRET_KEY", "k")
+    monkeypatch.delenv("THINKTANK_BASE_URL", raising=False)
+    monkeypatch.delenv("THINKTANK_ENV", raising=False)
+    with pytest.raises(ConfigurationError, match="THINKTANK_BASE_URL"):
+        create_app()
+
+
+@pytest.mark.parametrize(
+    "base_url", ["taenketanken.example", "ftp://x.example", "https://x.example/sub"]
+)
+def test_base_url_must_be_a_scheme_and_host(monkeypatch, tmp_path, base_url):
+    monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("THINKTANK_ENV", "development")
+    monkeypatch.setenv("THINKTANK_BASE_URL", base_url)
+    with pytest.raises(ConfigurationError, match="THINKTANK_BASE_URL"):
+        create_app()
+
+
 def test_development_generates_a_key_once_and_keeps_it(monkeypatch, tmp_path):
     monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("THINKTANK_ENV", "development")
@@ -40,6 +60,7 @@ def test_instance_file_then_environment(monkeypatch, tmp_path):
 def test_postgres_urls_use_psycopg3(monkeypatch, tmp_path):
     monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("THINKTANK_SECRET_KEY", "k")
+    monkeypatch.setenv("THINKTANK_BASE_URL", "https://taenketanken.example")
     monkeypatch.setenv("THINKTANK_DATABASE_URL", "postgres://u@db/tt")
     assert create_app().config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/tt"
 
@@ -47,6 +68,7 @@ def test_postgres_urls_use_psycopg3(monkeypatch, tmp_path):
 def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("THINKTANK_SECRET_KEY", "k")
+    monkeypatch.setenv("THINKTANK_BASE_URL", "https://taenketanken.example")
     monkeypatch.delenv("THINKTANK_DATABASE_URL", raising=False)
     uri = create_app().config["SQLALCHEMY_DATABASE_URI"]
     assert uri == f"sqlite:///{tmp_path / 'thinktank.sqlite3'}"
@@ -75,6 +97,7 @@ def test_sqlite_pragmas(app):
 def test_production_hashes_passwords_with_full_cost_scrypt(monkeypatch, tmp_path):
     monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("THINKTANK_SECRET_KEY", "k")
+    monkeypatch.setenv("THINKTANK_BASE_URL", "https://taenketanken.example")
     app = create_app()
     assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"
     from werkzeug.security import generate_password_hash

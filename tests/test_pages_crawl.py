@@ -35,7 +35,11 @@ def crawl_as(app, role: str):
 
     def fetch(url):
         response = client.get(url)
-        location = response.headers.get("Location") if response.status_code in (301, 302, 303, 308) else None
+        location = (
+            response.headers.get("Location")
+            if response.status_code in (301, 302, 303, 308)
+            else None
+        )
         return response.status_code, response.get_data(as_text=True), location
 
     return crawl(fetch)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -19,6 +20,9 @@ DEFAULTS: dict[str, object] = {
     "ENV": "production",
     "SECRET_KEY": None,
     "DATABASE_URL": None,
+    # The site's public address: every absolute link (e-mails, canonical links, the feed) is
+    # built from it, never from the request's Host header. Required in production.
+    "BASE_URL": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
@@ -55,7 +59,14 @@ DEFAULTS: dict[str, object] = {
     "WTF_I18N_ENABLED": False,  # WTForms' own messages go through our catalogs (forms.py)
 }
 
-_STRING_KEYS = ("SECRET_KEY", "DATABASE_URL", "MAIL_PASSWORD", "MAIL_USERNAME", "MAIL_SERVER")
+_STRING_KEYS = (
+    "SECRET_KEY",
+    "BASE_URL",
+    "DATABASE_URL",
+    "MAIL_PASSWORD",
+    "MAIL_USERNAME",
+    "MAIL_SERVER",
+)
 
 
 def load(app: Flask, test_config: dict | None) -> None:
@@ -89,6 +100,8 @@ def _derive(app: Flask) -> None:
             )
         config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
 
+    _derive_base_url(config, production)
+
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         url = (
             config.get("DATABASE_URL")
@@ -101,6 +114,29 @@ def _derive(app: Flask) -> None:
             config[key] = production
     if not config.get("MAIL_BACKEND"):
         config["MAIL_BACKEND"] = "smtp" if config.get("MAIL_SERVER") else "log"
+
+
+def _derive_base_url(config, production: bool) -> None:
+    """Absolute links use BASE_URL's host and scheme (Flask's SERVER_NAME), so a forged Host
+    header cannot put another site into a password-reset e-mail or a canonical link."""
+    base_url = config.get("BASE_URL")
+    if not base_url:
+        if production and not config.get("TESTING"):
+            raise ConfigurationError(
+                "THINKTANK_BASE_URL is not set. In production the site's public address must be "
+                "given (e.g. THINKTANK_BASE_URL=https://taenketanken.kl.dk): links in e-mails "
+                "and on pages are built from it."
+            )
+        base_url = "http://127.0.0.1:5000"
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/"):
+        raise ConfigurationError(
+            f"THINKTANK_BASE_URL must be a scheme and host such as https://taenketanken.kl.dk, "
+            f"not {base_url!r}."
+        )
+    config["BASE_URL"] = f"{parts.scheme}://{parts.netloc}"
+    config["SERVER_NAME"] = parts.netloc
+    config["PREFERRED_URL_SCHEME"] = parts.scheme
 
 
 def _normalise_database_url(url: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_number, format_time, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -61,12 +61,20 @@ def page_url(number: int) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def canonical_url() -> str:
+    """This page's address on the configured site (BASE_URL), keeping only the page number."""
+    page = request.args.get("page", type=int)
+    query = f"?page={page}" if page and page > 1 else ""
+    return f"{current_app.config['BASE_URL']}{request.script_root}{request.path}{query}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
         datetime=datetime_text, date=date_text, iso=iso, cooked=cooked, number=format_number
     )
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["canonical_url"] = canonical_url
     app.jinja_env.globals["local_today"] = local_today
     app.jinja_env.globals["event_details"] = details
     # A global (not a context variable), so imported macros can check permissions too.

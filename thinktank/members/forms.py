@@ -10,7 +10,8 @@ from thinktank.forms import Form, choices, max_length, required, strip
 from thinktank.members.models import InterestKind
 from thinktank.members.service import InterestInput
 
-_DATE_HINT = _l("Optional. Written as year-month-day, e.g. 2024-03-01.")
+# No format in the hint: a date input shows the format of the browser's own language.
+_DATE_HINT = _l("Optional.")
 
 
 class InterestForm(Form):

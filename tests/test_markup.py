@@ -265,6 +265,13 @@ def test_headings_are_demoted_below_the_page_headings():
     )
 
 
+def test_headings_start_below_the_page_headings_and_never_skip_a_level():
+    """A recommendation written with ## and #### sits under the page's h2 as h3 and h4."""
+    html = render_markdown("## Kort fortalt\n\n#### Første råd\n\n## Baggrund")
+
+    assert html == Markup("<h3>Kort fortalt</h3>\n<h4>Første råd</h4>\n<h3>Baggrund</h3>")
+
+
 def test_setext_heading_is_demoted_too():
     assert render_markdown("Title\n=====") == Markup("<h3>Title</h3>")
 

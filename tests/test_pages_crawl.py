@@ -53,8 +53,23 @@ def test_every_linked_page_answers_and_is_valid_html(demo, role):
     assert len(pages) > 15, [page.url for page in pages]
     failed = [f"{page.status} {page.url}" for page in pages if page.status != 200]
     assert not failed, f"links that lead nowhere for the {role}:\n" + "\n".join(failed)
+    skips = [f"{page.url}: {skip}" for page in pages for skip in heading_skips(page.html)]
+    assert not skips, f"headings that skip a level for the {role}:\n" + "\n".join(skips)
     errors = html_errors(pages)
     assert not errors, f"{len(errors)} HTML errors for the {role}:\n" + "\n".join(errors[:60])
+
+
+def heading_skips(html: str) -> list[str]:
+    """Headings that go down more than one level (h2 → h4): the outline a screen reader
+    lists would have a hole."""
+    skips, previous = [], 0
+    for match in re.finditer(r"<h([1-6])[^>]*>(.*?)</h\1>", html, re.S):
+        level = int(match.group(1))
+        if level > previous + 1:
+            text = " ".join(re.sub(r"<[^>]+>", " ", match.group(2)).split())[:60]
+            skips.append(f"h{previous} → h{level} »{text}«")
+        previous = level
+    return skips
 
 
 def _meta(html: str, attribute: str, name: str) -> str | None:

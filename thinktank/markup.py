@@ -11,8 +11,9 @@ Two layers, so one mistake does not become a hole:
 
 What the page itself needs is decided here as well:
 
-- Headings are demoted two levels (``#`` → h3, ``##`` → h4, ``###`` → h5, deeper → h6), so
-  user text never outranks the page's own h1 and h2.
+- Headings are demoted below the page's own h1 and h2: the text's levels, in order, become
+  h3, h4, h5, h6 (``## A`` then ``#### B`` → h3, h4), so user text never outranks the page
+  and never skips a level (a heading outline that skips confuses screen-reader users).
 - Images are dropped and their alt text kept as plain text: no remote content, no tracking
   pixels, and the words the author gave still read.
 - Links keep their target only when it is absolute (relative and ``#`` links would point
@@ -47,7 +48,7 @@ from pymdownx.magiclink import RE_LINK, MagiclinkPattern
 
 from thinktank.markup_lists import ListLinesExtension
 
-MARKUP_VERSION = 3
+MARKUP_VERSION = 4
 
 # Markdown as members know it from GitHub, Discourse or Decidim: a single line break is a
 # line break, bare links and e-mail addresses become links, ~~text~~ is struck through,
@@ -86,7 +87,13 @@ _MENTION = re.compile(MENTION_PATTERN)
 _HANDLE = re.compile(r"[\w][\w.-]*[\w]|[\w]")
 #: token -> (shown name, member page path), or None when nobody has that name
 MentionResolver = Callable[[str], tuple[str, str] | None]
-_HEADING_LEVELS = {"h1": "h3", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h6": "h6"}
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _heading_levels(root: etree.Element) -> dict[str, str]:
+    """The heading levels the text uses, in order, mapped to h3, h4, … (h6 at most)."""
+    used = sorted({element.tag for element in root.iter() if element.tag in _HEADINGS})
+    return {tag: f"h{min(3 + n, 6)}" for n, tag in enumerate(used)}
 
 
 class _FitToPage(Treeprocessor):
@@ -94,9 +101,10 @@ class _FitToPage(Treeprocessor):
     from the author's own links (only mentions may point into the site), before bleach."""
 
     def run(self, root: etree.Element) -> None:
+        levels = _heading_levels(root)
         for parent in list(root.iter()):
-            if parent.tag in _HEADING_LEVELS:
-                parent.tag = _HEADING_LEVELS[parent.tag]
+            if parent.tag in levels:
+                parent.tag = levels[parent.tag]
             mention = parent.attrib.pop(_MENTION_MARK, None) if parent.tag == "a" else None
             if parent.tag == "a" and mention is None and not _is_absolute(parent.get("href", "")):
                 parent.attrib.pop("href", None)

@@ -6,6 +6,7 @@ The demo data is loaded, and each role's crawl follows the links from the front 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 
@@ -48,7 +49,8 @@ def crawl_as(app, role: str):
 @pytest.mark.parametrize("role", list(DEMO_ACCOUNTS))
 def test_every_linked_page_answers_and_is_valid_html(demo, role):
     if shutil.which("java") is None:
-        pytest.fail("The Nu HTML checker needs java (.ci/run installs default-jre-headless)")
+        message = "The Nu HTML checker needs java (.ci/run installs default-jre-headless)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
     pages = crawl_as(demo, role)
     assert len(pages) > 15, [page.url for page in pages]
     failed = [f"{page.status} {page.url}" for page in pages if page.status != 200]

@@ -127,7 +127,9 @@ def test_publishing_before_the_deadline_asks_for_a_reason_on_a_second_page(
     assert page.status_code == 200
     text = page_text(page)
     assert "Udgiv version 1 nu?" in text
-    assert "Høringsfristen er den 16. december 2099: Medlemmerne kan stadig svare indtil da." in text
+    assert (
+        "Høringsfristen er den 16. december 2099: Medlemmerne kan stadig svare indtil da." in text
+    )
     assert '<label class="label" for="reason">Begrundelse for at udgive nu</label>' in (
         page.get_data(as_text=True)
     )

@@ -74,6 +74,7 @@ def test_profile_and_invitation_pages_are_accessible(app, new_page, secretariat,
     assert_accessible(page, f"profile ({language})")
     page.goto("/invitations/")
     page.locator("#email").fill(f"ny-{language}@example.dk")
+    page.locator("#role").select_option("member")  # no role is preselected
     page.locator("#role").select_option("member")  # the role starts empty and must be chosen
     page.locator("main button[type=submit]").first.click()
     expect(page.locator(".flash-success")).to_be_visible()  # the invitation has been sent

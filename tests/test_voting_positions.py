@@ -164,7 +164,7 @@ def test_nothing_about_positions_changes_once_voting_has_started(
     for response in crafted:
         assert response.status_code == 409, response.request.path
     if state != "archived":
-        assert "afstemningen om sagen er gået i gang" in page_text(crafted[0])
+        assert "Afstemningen om sagen er gået i gang" in page_text(crafted[0])
     titles = [p.title for p in _positions(app, vote.id)]
     assert titles == ["Ja, på betingelser", "Nej"]
     page = staff.get(f"/cases/{vote.id}").get_data(as_text=True)

@@ -94,13 +94,14 @@ class StartVotingForm(Form):
 
     def validate(self, extra_validators=None) -> bool:
         # Here, not in validate_closes_time: Optional() stops a field's own validators.
+        # Checked even when another field failed, so every mistake is shown at once.
         valid = super().validate(extra_validators)
-        if valid and self.closes_on.data and not self.closes_time.data:
+        if self.closes_on.data and not self.closes_time.data and not self.closes_time.errors:
             self.closes_time.errors.append(_l("Give the time of day the vote closes."))
-            return False
-        if valid and self.closes_time.data and not self.closes_on.data:
+            valid = False
+        if self.closes_time.data and not self.closes_on.data and not self.closes_on.errors:
             self.closes_on.errors.append(_l("Give the date the vote closes as well."))
-            return False
+            valid = False
         return valid
 
     def closes_at(self) -> datetime | None:

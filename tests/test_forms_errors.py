@@ -181,7 +181,9 @@ def _objection_without_reason(w):
 def _minority_opinion(w):
     recommendation = w["make_recommendation"]("review")
     path = f"/recommendations/{recommendation.id}/opinion"
-    return Sent(w["client_as"](w["member"]).post(path, data={"body": ""}), "body", path, None)
+    return Sent(
+        w["client_as"](w["member"]).post(path, data={"body": ""}), "opinion-body", path, None
+    )
 
 
 def _withdraw(w):

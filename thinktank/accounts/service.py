@@ -118,6 +118,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def end_all_sessions(user: User) -> None:
+    """Sign ``user`` out everywhere: every session and remember-me cookie stops working."""
+    user.session_token = new_session_token()
+    db.session.commit()
+
+
 # --- invitations -------------------------------------------------------------------------
 
 

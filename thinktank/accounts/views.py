@@ -74,6 +74,8 @@ def login():
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
     if request.method == "POST":
+        if current_user.is_authenticated:
+            service.end_all_sessions(current_user)
         logout_user()
         flash(_("You are logged out."), "success")
         return redirect(url_for("public.index"))
@@ -200,6 +202,15 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"))
     return _render_profile(password_form=form)
+
+
+@bp.post("/profile/logout-everywhere")
+@permission_required("edit_profile")
+def logout_everywhere():
+    service.end_all_sessions(current_user)
+    logout_user()
+    flash(_("You are logged out on all devices."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 def _render_profile(profile_form=None, password_form=None):

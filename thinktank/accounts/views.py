@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from thinktank.accounts import service
@@ -42,8 +43,20 @@ def _login_failed(_response) -> bool:
     return bool(g.get("login_failed"))
 
 
+def _attempt_key() -> str:
+    if "login_attempt_key" not in g:
+        g.login_attempt_key = service.login_attempt_key(request.form.get("email", ""))
+    return g.login_attempt_key
+
+
 def _account_key() -> str:
-    return "login-account:" + service.normalise_email(request.form.get("email", ""))[:254]
+    return "login-account:" + _attempt_key()
+
+
+def _account_and_address_key() -> str:
+    # One address guessing at an account blocks only itself; the account's own ceiling is
+    # higher, so a stranger cannot lock a member out from where the member logs in.
+    return f"login-pair:{_attempt_key()}:{get_remote_address()}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -53,6 +66,12 @@ def _account_key() -> str:
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
     key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_IP"],
+    key_func=_account_and_address_key,
     methods=["POST"],
     deduct_when=_login_failed,
 )

@@ -100,3 +100,26 @@ def test_log_out_everywhere_needs_the_csrf_token(app, client_as, member):
 def test_log_out_everywhere_needs_a_login(client):
     response = client.post("/profile/logout-everywhere", data={})
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_csrf_token_from_before_login_is_refused_after_login(app, client, member):
+    login_page = client.get("/login").get_data(as_text=True)
+    planted = _CSRF_INPUT.search(login_page).group(1)
+    response = client.post(
+        "/login", data={"email": member.email, "password": PASSWORD, "csrf_token": planted}
+    )
+    assert response.status_code == 302
+    stale = client.post(
+        "/profile",
+        data={"display_name": "Planted Name", "organisation": "", "csrf_token": planted},
+    )
+    assert stale.status_code == 400
+    assert "Formularen var udløbet" in page_text(stale)
+    with app.app_context():
+        assert db.session.get(User, member.id).display_name == member.display_name
+    fresh = _CSRF_INPUT.search(client.get("/profile").get_data(as_text=True)).group(1)
+    assert fresh != planted
+    saved = client.post(
+        "/profile", data={"display_name": "Own Name", "organisation": "", "csrf_token": fresh}
+    )
+    assert saved.status_code == 302

@@ -10,6 +10,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -59,6 +60,14 @@ def _account_and_address_key() -> str:
     return f"login-pair:{_attempt_key()}:{get_remote_address()}"
 
 
+def _log_in(user, remember: bool = False) -> None:
+    """Start a signed-in session with a new CSRF token: one planted before login is worthless."""
+    field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field_name, None)
+    g.pop(field_name, None)
+    login_user(user, remember=remember)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_login_failed
@@ -82,7 +91,7 @@ def login():
     if form.validate_on_submit():
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _log_in(user, remember=form.remember.data)
             flash(_("You are logged in. Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(next_from_request() or url_for("public.index"))
         g.login_failed = True
@@ -120,7 +129,7 @@ def register():
             db.session.rollback()
             attach_error(form, error)
         else:
-            login_user(user)
+            _log_in(user)
             flash(_("Your account has been created. Welcome!"), "success")
             return redirect(url_for("public.index"))
     return render_template("accounts/register.html", form=form)
@@ -145,7 +154,7 @@ def accept_invitation(token: str):
             db.session.rollback()
             attach_error(form, error)
         else:
-            login_user(user)
+            _log_in(user)
             flash(_("Welcome to the think tank, %(name)s.", name=user.display_name), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/invitation_accept.html", form=form, invitation=invitation)
@@ -180,7 +189,7 @@ def reset_password(token: str):
             db.session.rollback()
             attach_error(form, error)
         else:
-            login_user(user)
+            _log_in(user)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("public.index"))
     return render_template("accounts/reset_password.html", form=form)

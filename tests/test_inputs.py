@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import page_text
+from tests.conftest import PASSWORD, page_text
 from thinktank.extensions import db
 from thinktank.recommendations.models import Recommendation
 
@@ -137,3 +137,46 @@ def test_a_turnout_too_large_is_a_form_error(client_as, secretariat, make_case):
     assert response.status_code in (200, 400)
     assert "Angiv den mindste deltagelse" in page_text(response)
 
+
+#: Sent percent-encoded (%0a, %0d%0a, %00, %09, %1b), as in a link.
+CONTROL_NEXT = [
+    "/profile\n",
+    "/profile\r\nSet-Cookie: x=1",
+    "/pro\x00file",
+    "/\t/evil.example",
+    "/x\x1b",
+]
+
+
+@pytest.mark.parametrize("target", CONTROL_NEXT)
+def test_a_control_character_in_next_falls_back_to_the_front_page_on_language(client, target):
+    response = client.post("/language", data={"language": "en", "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert "thinktank_lang=en" in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize("target", CONTROL_NEXT)
+def test_a_control_character_in_next_falls_back_to_the_front_page_on_login(
+    client_as, member, target
+):
+    signing_in = client_as(None)
+    query = {"next": target}
+    shown = signing_in.get("/login", query_string=query)
+    assert shown.status_code == 200
+    response = signing_in.post(
+        "/login", query_string=query, data={"email": member.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    already = client_as(member).get("/login", query_string=query)
+    assert already.status_code == 302 and already.headers["Location"] == "/"
+
+
+def test_a_plain_next_page_still_works(client_as, member):
+    response = client_as(None).post(
+        "/login?next=/profile", data={"email": member.email, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/profile"
+    assert client_as(None).post("/language", data={"next": "/cases/"}).headers["Location"] == (
+        "/cases/"
+    )

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from tests.conftest import PASSWORD, page_text
 from thinktank.extensions import db
@@ -180,3 +181,110 @@ def test_a_plain_next_page_still_works(client_as, member):
     assert client_as(None).post("/language", data={"next": "/cases/"}).headers["Location"] == (
         "/cases/"
     )
+
+
+#: What a user might paste: a NUL (PostgreSQL refuses it in text), an ANSI colour
+#: escape, a bell; tab and line breaks are kept.
+PASTED = "Linje\x00 et\x1b[31m rød\x07\tog\r\nto"
+CLEAN = "Linje et[31m rød\tog\r\nto"
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(c) < 32 and c not in "\t\r\n" or ord(c) == 127 for c in text)
+
+
+def test_control_characters_are_removed_from_a_comment(app, client_as, member, make_case):
+    from thinktank.discussion.models import Comment
+
+    case = make_case(state="open", visibility="public")
+    response = client_as(member).post(
+        f"/discussions/case/{case.id}/comments", data={"body": PASTED, "argument": ""}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        body = db.session.scalar(select(Comment.body))
+    assert not _has_control(body) and "Linje et[31m rød" in body and "\tog" in body
+
+
+def test_control_characters_are_removed_from_a_position(app, client_as, secretariat, make_case):
+    from thinktank.voting.models import Position
+
+    case = make_case(state="open")
+    response = client_as(secretariat).post(
+        f"/cases/{case.id}/positions/new",
+        data={"position-title": "Ja\x00 på\x1b betingelser", "position-explanation": PASTED},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        position = db.session.scalar(select(Position))
+    assert position.title == "Ja på betingelser"
+    assert not _has_control(position.explanation) and "Linje et[31m rød" in position.explanation
+
+
+def test_control_characters_are_removed_from_a_minority_opinion(
+    app, client_as, member, make_recommendation
+):
+    from thinktank.recommendations.models import MinorityOpinion
+
+    recommendation = make_recommendation("review")
+    response = client_as(member).post(
+        f"/recommendations/{recommendation.id}/opinion", data={"body": PASTED}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        body = db.session.scalar(select(MinorityOpinion.body))
+    assert not _has_control(body) and "Linje et[31m rød" in body
+
+
+def test_control_characters_are_removed_from_a_vote_reason(app, client_as, member, make_vote_case):
+    from tests.conftest import cast
+    from thinktank.voting.models import Ballot
+
+    vote = make_vote_case()
+    response = cast(client_as(member), vote.id, vote.positions[0], PASTED)
+    assert response.status_code == 302
+    with app.app_context():
+        reason = db.session.scalar(select(Ballot.reason))
+    assert not _has_control(reason) and "Linje et[31m rød" in reason
+
+
+def test_every_text_field_of_every_form_drops_control_characters(app):
+    from thinktank.forms import Form, is_free_text
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    forms = set(subclasses(Form))
+    assert len(forms) > 20  # every form module was imported by create_app
+    checked = 0
+    with app.test_request_context("/", method="POST"):
+        for form_class in forms:
+            blank = form_class(formdata=None, meta={"csrf": False})
+            names = [f.name for f in blank if is_free_text(type(f))]
+            sent = MultiDict(dict.fromkeys(names, "a\x00b\x1bc\td"))
+            form = form_class(formdata=sent, meta={"csrf": False})
+            for name in names:
+                assert form[name].data == "abc\td", (form_class.__name__, name)
+                checked += 1
+    assert checked > 30
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/members/?q=a%00b", "/admin/users/?q=a%00b", "/cases/?tag=a%00b", "/cases/?domain=%00"],
+)
+def test_a_nul_in_a_search_is_ignored_not_a_500(role_clients, path):
+    response = role_clients["admin"].get(path)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/invite/a%00b", "/reset/a%00b", "/cases/1-a%00b", "/discussions/c%00/1/comments"]
+)
+def test_a_nul_in_a_token_or_name_in_the_address_is_not_a_500(role_clients, path):
+    for role in ("anonymous", "member"):
+        client = role_clients[role]
+        answers = [client.get(path).status_code, client.post(path, data={}).status_code]
+        assert 500 not in answers, (role, answers)

@@ -53,7 +53,7 @@ def int_arg(name: str, default: int) -> int:
 
 
 def has_control_characters(text: str) -> bool:
-    """Whether ``text`` holds any control character (tab and newline included)."""
+    """Whether ``text`` holds any control character (tab, newline and the C1 range included)."""
     return _CONTROL.search(text) is not None
 
 

@@ -77,6 +77,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from thinktank.inputs import BoundedIntConverter
+
+    # Before any route exists: every <int:…> in the app is bounded to what the database holds.
+    app.url_map.converters["int"] = BoundedIntConverter
+
     from thinktank.accounts.views import bp as accounts_bp
     from thinktank.admin.views import bp as admin_bp
     from thinktank.cases.views import bp as cases_bp

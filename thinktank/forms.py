@@ -1,4 +1,5 @@
-"""The base form: WTForms' built-in messages go through our own catalogs."""
+"""The base form: WTForms' built-in messages go through our own catalogs, and every text
+field drops control characters."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from flask import request
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, TextAreaField
+from wtforms import HiddenField, PasswordField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import HiddenInput
 
 from thinktank.i18n import Number
+from thinktank.inputs import without_control_characters
 
 
 class _Translations:
@@ -41,7 +43,18 @@ class Form(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, HiddenField):
                 unbound_field.kwargs.setdefault("widget", HiddenInputWithoutId())
+            if is_free_text(unbound_field.field_class):
+                # Every text field of every form: control characters (NUL, ESC…) are never
+                # meant and PostgreSQL refuses NUL. In ``options``, as the unbound field is
+                # shared by every instance of the form.
+                filters = unbound_field.kwargs.get("filters", ())
+                options = options | {"filters": [without_control_characters, *filters]}
             return super().bind_field(form, unbound_field, options)
+
+
+def is_free_text(field_class) -> bool:
+    """A field that takes free text (a password is taken exactly as typed)."""
+    return issubclass(field_class, StringField) and not issubclass(field_class, PasswordField)
 
 
 class MarkdownField(TextAreaField):

@@ -11,6 +11,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from thinktank.audit.service import details
+from thinktank.inputs import bounded_int
 from thinktank.models import local_today
 from thinktank.permissions import can
 
@@ -63,7 +64,7 @@ def page_url(number: int) -> str:
 
 def canonical_url() -> str:
     """This page's address on the configured site (BASE_URL), keeping only the page number."""
-    page = request.args.get("page", type=int)
+    page = request.args.get("page", type=bounded_int)
     query = f"?page={page}" if page and page > 1 else ""
     return f"{current_app.config['BASE_URL']}{request.script_root}{request.path}{query}"
 

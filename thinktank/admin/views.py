@@ -13,6 +13,7 @@ from thinktank.accounts.roles import Role
 from thinktank.audit.service import describe, events_query
 from thinktank.errors import DomainError
 from thinktank.extensions import db
+from thinktank.inputs import without_control_characters
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required
 
@@ -23,7 +24,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @permission_required("manage_users")
 def users():
     role = request.args.get("role", "")
-    query = request.args.get("q", "")[:200]
+    query = without_control_characters(request.args.get("q", ""))[:200]
     statement = accounts.list_users(Role(role) if role in Role._value2member_map_ else None, query)
     return render_template(
         "admin/users.html", page=paginate(statement), role=role, query=query, roles=list(Role)

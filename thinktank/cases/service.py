@@ -31,6 +31,7 @@ from thinktank.cases.vocabulary import (
 )
 from thinktank.errors import LoginRequired, NotAllowed, NotFound
 from thinktank.extensions import db
+from thinktank.inputs import without_control_characters
 from thinktank.markup import MARKUP_VERSION, plain_text, render_markdown
 from thinktank.models import utcnow
 from thinktank.permissions import can, require
@@ -234,7 +235,7 @@ class CaseFilters:
             raw = args.get(name, "")
             if raw in vocabulary._value2member_map_:
                 values[name] = vocabulary(raw)
-        tag = " ".join(args.get("tag", "").split()).lower()[:40]
+        tag = " ".join(without_control_characters(args.get("tag", "")).split()).lower()[:40]
         return cls(**values, tag=tag or None)
 
     def active(self) -> dict[str, str]:

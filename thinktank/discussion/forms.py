@@ -9,6 +9,7 @@ from wtforms.validators import Optional
 from thinktank.discussion.models import FlagReason
 from thinktank.discussion.service import MAX_LENGTH
 from thinktank.forms import Form, MarkdownField, choices, max_length, required, strip
+from thinktank.inputs import bounded_int
 
 
 class CommentForm(Form):
@@ -39,7 +40,11 @@ class CommentForm(Form):
 
     def stance_and_position(self) -> tuple[str | None, int | None]:
         stance, _sep, position = (self.argument.data or "").partition(":")
-        return (stance or None), (int(position) if position.isdigit() else None)
+        try:
+            position_id = bounded_int(position)
+        except ValueError:
+            position_id = None
+        return (stance or None), position_id
 
 
 class RemoveForm(Form):

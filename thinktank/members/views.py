@@ -10,6 +10,7 @@ from thinktank.cases.lifecycle import make_due_moves
 from thinktank.errors import ValidationFailed
 from thinktank.extensions import db
 from thinktank.forms import attach_error
+from thinktank.inputs import without_control_characters
 from thinktank.members import policies, service  # noqa: F401 (policies registers rules)
 from thinktank.members.forms import EndInterestForm, InterestForm
 from thinktank.pagination import paginate
@@ -28,7 +29,7 @@ def member_url(member_id: int, name: str | None = None, **kwargs) -> str:
 
 @bp.get("/members/")
 def index():
-    query = request.args.get("q", "")[:100]
+    query = without_control_characters(request.args.get("q", ""))[:100]
     page = paginate(service.register_query(query))
     return render_template(
         "members/list.html",

@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, Optional
 
 from thinktank.cases.forms import MultiCheckboxField
 from thinktank.forms import Form, MarkdownField, choices, max_length, required, strip
+from thinktank.inputs import bounded_int
 from thinktank.markup import plain_excerpt
 from thinktank.recommendations.models import Response
 from thinktank.recommendations.municipalities import sorted_choices
@@ -43,7 +44,7 @@ class DraftForm(Form):
     )
     citations = MultiCheckboxField(
         _l("Arguments the recommendation rests on"),
-        coerce=int,
+        coerce=bounded_int,
         validators=[Optional()],
         validate_choice=False,  # the service checks they belong to the case
         description=_l("Chosen comments are shown as quotes that link back to the discussion."),
@@ -125,7 +126,7 @@ class WithdrawForm(Form):
 
 
 def _id_or_none(value):
-    return int(value) if value not in (None, "") else None
+    return bounded_int(value) if value not in (None, "") else None
 
 
 class SupersedeForm(Form):

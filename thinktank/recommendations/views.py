@@ -14,6 +14,7 @@ from thinktank.discussion.forms import CommentForm
 from thinktank.errors import ConfirmationRequired, InvalidTransition, ValidationFailed
 from thinktank.extensions import db
 from thinktank.forms import attach_error, choices, preview_or_ready, wants_preview
+from thinktank.inputs import int_arg
 from thinktank.markup import render_markdown
 from thinktank.models import utcnow
 from thinktank.pagination import paginate
@@ -123,8 +124,8 @@ def _render_version(recommendation_id: int, number: int | None, adopt_form=None,
 @bp.get("/recommendations/<int:recommendation_id>/diff")
 def diff(recommendation_id: int):
     recommendation = service.visible(current_user, recommendation_id)
-    newer = request.args.get("to", recommendation.current_version, type=int)
-    older = request.args.get("from", newer - 1, type=int)
+    newer = int_arg("to", recommendation.current_version)
+    older = int_arg("from", newer - 1)
     return render_template(
         "recommendations/diff.html",
         recommendation=recommendation,

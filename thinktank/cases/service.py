@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import partial
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -339,28 +341,37 @@ def display_value(name: str, value: Any) -> str:
 def revision_changes(revisions: list[CaseRevision]) -> list[RevisionChanges]:
     """Each version with what changed since the one before it, newest first."""
     from thinktank.cases.forms import CaseForm
-    from thinktank.diff import diff_html
+    from thinktank.diff import cached_diffs
 
     form = CaseForm(formdata=None, meta={"csrf": False})
     labels = {name: field.label.text for name, field in form._fields.items()}
     result = []
-    previous: dict[str, Any] | None = None
+    previous: CaseRevision | None = None
     for revision in revisions:
-        changes = [
-            FieldChange(
-                labels.get(name, name),
-                diff_html(
-                    display_value(name, previous.get(name)),
-                    display_value(name, value),
-                    whole=name not in FREE_TEXT_FIELDS,
-                ),
-            )
-            for name, value in revision.content.items()
-            if previous is not None and previous.get(name) != value
-        ]
+        changes = []
+        if previous is not None:
+            # Labels of choices are in the reader's language, so the key names it.
+            key = f"case:{previous.id}:{revision.id}:{get_locale()}:markup{MARKUP_VERSION}"
+            diffs = cached_diffs(key, partial(_revision_diffs, previous.content, revision.content))
+            changes = [FieldChange(labels.get(name, name), html) for name, html in diffs.items()]
         result.append(RevisionChanges(revision, changes))
-        previous = revision.content
+        previous = revision
     return list(reversed(result))
+
+
+def _revision_diffs(before: dict[str, Any], after: dict[str, Any]) -> dict:
+    """The diff of every field whose value differs between two stored contents."""
+    from thinktank.diff import diff_html
+
+    return {
+        name: diff_html(
+            display_value(name, before.get(name)),
+            display_value(name, value),
+            whole=name not in FREE_TEXT_FIELDS,
+        )
+        for name, value in after.items()
+        if before.get(name) != value
+    }
 
 
 def under_discussion(user, limit: int = 5) -> list[Case]:

@@ -33,8 +33,8 @@ _TOKENS = re.compile(r"\s+|[^\s]+")
 _LINES = re.compile(r"[^\n]*\n+|[^\n]+")
 # Seconds one diff may take before the rest of it is shown as replaced whole.
 TIME_BUDGET = 0.5
-# Beyond this many distinct tokens the characters would leave Unicode; texts that large are
-# compared as one word per token up to the limit and the rest as a whole (never in practice).
+# Beyond this many distinct tokens the characters would leave Unicode; two texts that large
+# are shown as replaced whole (never seen in practice).
 _MAX_TOKENS = 0x10FFFF - 1
 _DELETE, _EQUAL, _INSERT = diff_match_patch.DIFF_DELETE, diff_match_patch.DIFF_EQUAL, 1
 
@@ -113,7 +113,7 @@ def _token_diff(
     # chr(0) is never used, as in diff-match-patch's own encoding.
     tokens = ["", *dict.fromkeys(chain(old_tokens, new_tokens))]
     if len(tokens) > _MAX_TOKENS:
-        raise ValueError("text has more distinct tokens than Unicode has characters")
+        return [(_DELETE, old_tokens if split else old), (_INSERT, new_tokens if split else new)]
     vocabulary = {token: chr(number) for number, token in enumerate(tokens)}
     diffs = engine.diff_main(
         "".join(map(vocabulary.__getitem__, old_tokens)),

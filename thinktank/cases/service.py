@@ -345,6 +345,7 @@ def revision_changes(revisions: list[CaseRevision]) -> list[RevisionChanges]:
 
     form = CaseForm(formdata=None, meta={"csrf": False})
     labels = {name: field.label.text for name, field in form._fields.items()}
+    shown = _Shown()
     result = []
     previous: CaseRevision | None = None
     for revision in revisions:
@@ -352,25 +353,30 @@ def revision_changes(revisions: list[CaseRevision]) -> list[RevisionChanges]:
         if previous is not None:
             # Labels of choices are in the reader's language, so the key names it.
             key = f"case:{previous.id}:{revision.id}:{get_locale()}:markup{MARKUP_VERSION}"
-            diffs = cached_diffs(key, partial(_revision_diffs, previous.content, revision.content))
+            diffs = cached_diffs(key, partial(_revision_diffs, shown, previous, revision))
             changes = [FieldChange(labels.get(name, name), html) for name, html in diffs.items()]
         result.append(RevisionChanges(revision, changes))
         previous = revision
     return list(reversed(result))
 
 
-def _revision_diffs(before: dict[str, Any], after: dict[str, Any]) -> dict:
-    """The diff of every field whose value differs between two stored contents."""
+class _Shown(dict):
+    """Each version's fields as a reader sees them, made once: a version is compared twice."""
+
+    def __call__(self, revision: CaseRevision, name: str) -> str:
+        if (revision.id, name) not in self:
+            self[revision.id, name] = display_value(name, revision.content.get(name))
+        return self[revision.id, name]
+
+
+def _revision_diffs(shown: _Shown, before: CaseRevision, after: CaseRevision) -> dict:
+    """The diff of every field whose value differs between two versions."""
     from thinktank.diff import diff_html
 
     return {
-        name: diff_html(
-            display_value(name, before.get(name)),
-            display_value(name, value),
-            whole=name not in FREE_TEXT_FIELDS,
-        )
-        for name, value in after.items()
-        if before.get(name) != value
+        name: diff_html(shown(before, name), shown(after, name), whole=name not in FREE_TEXT_FIELDS)
+        for name, value in after.content.items()
+        if before.content.get(name) != value
     }
 
 

@@ -14,7 +14,7 @@ from thinktank.cases.vocabulary import AlgorithmRole, CaseState, Domain, Technol
 from thinktank.diff import cached_diffs, diff_html
 from thinktank.errors import NotFound
 from thinktank.extensions import db
-from thinktank.markup import MARKUP_VERSION, plain_text
+from thinktank.markup import MARKUP_VERSION, plain_text_of_html
 from thinktank.recommendations.models import (
     Recommendation,
     RecommendationVersion,
@@ -183,5 +183,6 @@ def _version_diffs(old: RecommendationVersion, new: RecommendationVersion) -> di
     return {
         "title": diff_html(old.title, new.title),
         "summary": diff_html(old.summary, new.summary),
-        "body": diff_html(plain_text(old.body), plain_text(new.body)),
+        # from the HTML stored at publication: rendering 5,000 words again costs more than the diff
+        "body": diff_html(plain_text_of_html(old.body_html), plain_text_of_html(new.body_html)),
     }

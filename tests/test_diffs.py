@@ -219,6 +219,42 @@ def test_the_case_history_is_computed_once_per_language(client_as, member, make_
     assert "Yes, a DPIA has been made" in page_text(english)
 
 
+def test_the_same_version_ids_with_other_texts_are_diffed_again(app, client_as, member, make_case):
+    """As after a database restore while the cache kept its keys."""
+    from sqlalchemy import select
+
+    from thinktank.cases.models import CaseRevision
+    from thinktank.extensions import db
+
+    case = make_case(state="draft")
+    client = client_as(member)
+    _edit_case(client, case, summary="Den første rettelse.")
+    url = f"/cases/{case.id}/history"
+    assert "<ins>Den første rettelse.</ins>" in client.get(url).get_data(as_text=True)
+    with app.app_context():
+        newest = db.session.scalars(select(CaseRevision).where(CaseRevision.number == 2)).one()
+        newest.content = newest.content | {"summary": "En anden tekst."}
+        db.session.commit()
+
+    page = client.get(url).get_data(as_text=True)
+
+    assert "<ins>Den første rettelse.</ins>" not in page
+    assert "<ins>En anden tekst.</ins>" in page
+
+
+def test_a_redis_url_in_the_environment_keeps_diffs_in_redis(monkeypatch, make_app):
+    from thinktank.extensions import cache
+
+    monkeypatch.setenv("THINKTANK_CACHE_REDIS_URL", "redis://127.0.0.1:1/0")
+    app = make_app()
+    assert app.config["CACHE_TYPE"] == "RedisCache"
+    with app.app_context():
+        assert type(cache.cache).__name__ == "RedisCache"
+    monkeypatch.delenv("THINKTANK_CACHE_REDIS_URL")
+    with make_app().app_context():
+        assert type(cache.cache).__name__ == "SimpleCache"
+
+
 @pytest.fixture
 def app(make_app, request):
     return make_app(**getattr(request, "param", {}))

@@ -14,6 +14,7 @@ A diff between two stored versions never changes, so callers keep it in the cach
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import time
@@ -163,6 +164,19 @@ def _slide_edits_left(diffs: list[tuple[int, str]]) -> None:
             (operation, edit),
             (_EQUAL, right),
         )
+
+
+def fingerprint(*texts: str) -> str:
+    """A short digest of the compared texts, part of a cache key beside the version ids.
+
+    Ids alone can come back with other texts (a database restored or reset while Redis keeps
+    its keys, SQLite reusing the ids of deleted rows); hashing is cheap next to a diff.
+    """
+    digest = hashlib.blake2b(digest_size=8)
+    for text in texts:
+        digest.update(text.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def cached_diffs(key: str, compute: Callable[[], dict[str, Markup]]) -> dict[str, Markup]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
 from functools import partial
 from typing import Any
@@ -341,7 +342,7 @@ def display_value(name: str, value: Any) -> str:
 def revision_changes(revisions: list[CaseRevision]) -> list[RevisionChanges]:
     """Each version with what changed since the one before it, newest first."""
     from thinktank.cases.forms import CaseForm
-    from thinktank.diff import cached_diffs
+    from thinktank.diff import cached_diffs, fingerprint
 
     form = CaseForm(formdata=None, meta={"csrf": False})
     labels = {name: field.label.text for name, field in form._fields.items()}
@@ -352,12 +353,18 @@ def revision_changes(revisions: list[CaseRevision]) -> list[RevisionChanges]:
         changes = []
         if previous is not None:
             # Labels of choices are in the reader's language, so the key names it.
-            key = f"case:{previous.id}:{revision.id}:{get_locale()}:markup{MARKUP_VERSION}"
+            key = f"case:{previous.id}:{revision.id}:{get_locale()}:markup{MARKUP_VERSION}:" + (
+                fingerprint(_stored(previous), _stored(revision))
+            )
             diffs = cached_diffs(key, partial(_revision_diffs, shown, previous, revision))
             changes = [FieldChange(labels.get(name, name), html) for name, html in diffs.items()]
         result.append(RevisionChanges(revision, changes))
         previous = revision
     return list(reversed(result))
+
+
+def _stored(revision: CaseRevision) -> str:
+    return json.dumps(revision.content, sort_keys=True, default=str)
 
 
 class _Shown(dict):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import AlgorithmRole, CaseState, Domain, TechnologyKind
-from thinktank.diff import cached_diffs, diff_html
+from thinktank.diff import cached_diffs, diff_html, fingerprint
 from thinktank.errors import NotFound
 from thinktank.extensions import db
 from thinktank.markup import MARKUP_VERSION, plain_text_of_html
@@ -173,7 +173,8 @@ def compare(recommendation_id: int, older: int, newer: int) -> VersionDiff:
         version(recommendation_id, max(older, newer)),
     )
     diffs = cached_diffs(
-        f"recommendation:{old.id}:{new.id}:markup{MARKUP_VERSION}",
+        f"recommendation:{old.id}:{new.id}:markup{MARKUP_VERSION}:"
+        + fingerprint(old.title, new.title, old.summary, new.summary, old.body_html, new.body_html),
         partial(_version_diffs, old, new),
     )
     return VersionDiff(old, new, **diffs)

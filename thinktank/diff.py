@@ -22,6 +22,7 @@ from collections.abc import Callable
 from itertools import chain
 
 from diff_match_patch import diff_match_patch
+from flask import current_app
 from markupsafe import Markup, escape
 from redis.exceptions import RedisError
 
@@ -39,6 +40,8 @@ TIME_BUDGET = 0.5
 _MAX_TOKENS = 0x10FFFF - 1
 _DELETE, _EQUAL, _INSERT = diff_match_patch.DIFF_DELETE, diff_match_patch.DIFF_EQUAL, 1
 
+# How long diffs are computed without the cache after it failed once.
+CACHE_RETRY_SECONDS = 30
 # What a cache backend raises when it is down (Redis refuses, times out, or the socket fails).
 _CACHE_ERRORS = (RedisError, OSError)
 
@@ -183,13 +186,17 @@ def cached_diffs(key: str, compute: Callable[[], dict[str, Markup]]) -> dict[str
     """``compute()``'s diffs, kept in the cache under ``key`` (with DIFF_VERSION added).
 
     The cache only saves time: when it cannot be reached the diffs are computed, a warning
-    is logged, and the page is shown all the same.
+    is logged, and the page is shown all the same. After a failure the app leaves the cache
+    alone for CACHE_RETRY_SECONDS, so a Redis that hangs costs one timeout, not one per diff.
     """
+    state = current_app.extensions.setdefault("diff_cache", {"down_until": 0.0})
+    if time.monotonic() < state["down_until"]:
+        return compute()
     full_key = f"diff:{DIFF_VERSION}:{key}"
     try:
         stored = cache.get(full_key)
     except _CACHE_ERRORS as error:
-        log.warning("Diff cache unavailable, computing %s: %s", full_key, error)
+        _cache_failed(state, error)
         return compute()
     if stored is not None:
         return {name: Markup(html) for name, html in stored.items()}  # noqa: S704 - stored escaped
@@ -197,5 +204,14 @@ def cached_diffs(key: str, compute: Callable[[], dict[str, Markup]]) -> dict[str
     try:
         cache.set(full_key, {name: str(html) for name, html in diffs.items()})
     except _CACHE_ERRORS as error:
-        log.warning("Diff cache unavailable, not storing %s: %s", full_key, error)
+        _cache_failed(state, error)
     return diffs
+
+
+def _cache_failed(state: dict, error: Exception) -> None:
+    log.warning(
+        "Diff cache unavailable (%s); computing diffs without it for %d s",
+        error,
+        CACHE_RETRY_SECONDS,
+    )
+    state["down_until"] = time.monotonic() + CACHE_RETRY_SECONDS

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app thinktank
 DEV_ENV := THINKTANK_ENV=development
 
-.PHONY: run test lint translations compile-translations seed-demo clean
+.PHONY: run test lint bench translations compile-translations seed-demo clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: $(VENV)/.installed-test compile-translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q -n auto
+
+# Times the diff page of two 5,000-word versions (cold and warm); fails over 200 ms and
+# writes benchmarks/results.md. Not part of `make test`: timings belong to no test.
+bench: $(VENV)/.installed compile-translations
+	$(BIN)/python benchmarks/diff_page.py --baseline
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -147,7 +147,11 @@ def test_diff_page_shows_what_changed(client_as, secretariat, make_recommendatio
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Brug<ins> kun rådgivende</ins> modeller med omtanke." in html
-    assert "<del>Kommunerne</del><ins>Nyt</ins>" in html and "Skærpet" in html
+    # A rewritten sentence reads as one deletion and one insertion, not a word-by-word mix.
+    assert (
+        "<del>Kommunerne bør kun bruge modeller, der rådgiver.</del><ins>Nyt resumé.</ins>" in html
+    )
+    assert "Skærpet" in html
     assert client_as(None).get(f"/recommendations/{recommendation.id}/diff").status_code == 200
     assert (
         client_as(None).get(f"/recommendations/{recommendation.id}/diff?from=1&to=1").status_code

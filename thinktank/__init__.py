@@ -56,13 +56,14 @@ def _init_logging(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from flask_babel import gettext
 
-    from thinktank.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from thinktank.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from thinktank.i18n import N_, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,

@@ -61,6 +61,12 @@ DEFAULTS: dict[str, object] = {
     "REMEMBER_COOKIE_DURATION": timedelta(days=30),
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "WTF_I18N_ENABLED": False,  # WTForms' own messages go through our catalogs (forms.py)
+    # Computed diffs between two versions (they never change). In-process by default; with
+    # CACHE_REDIS_URL set, Redis, shared by every worker. An unreachable cache only costs time.
+    "CACHE_TYPE": "SimpleCache",
+    "CACHE_REDIS_URL": None,
+    "CACHE_DEFAULT_TIMEOUT": 7 * 24 * 3600,
+    "CACHE_KEY_PREFIX": "thinktank:",
 }
 
 _STRING_KEYS = (
@@ -70,6 +76,7 @@ _STRING_KEYS = (
     "MAIL_PASSWORD",
     "MAIL_USERNAME",
     "MAIL_SERVER",
+    "CACHE_REDIS_URL",
 )
 
 
@@ -118,6 +125,10 @@ def _derive(app: Flask) -> None:
             config[key] = production
     if not config.get("MAIL_BACKEND"):
         config["MAIL_BACKEND"] = "smtp" if config.get("MAIL_SERVER") else "log"
+    if config.get("CACHE_REDIS_URL"):
+        config["CACHE_TYPE"] = "RedisCache"
+        # A Redis that does not answer must not hold a page up for long.
+        config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
 
 
 def _derive_base_url(config, production: bool) -> None:

@@ -312,6 +312,14 @@ def plain_text(text: str | None, quotes: bool = True) -> str:
     return parser.text()
 
 
+def plain_text_of_html(rendered: str, quotes: bool = True) -> str:
+    """``plain_text`` of HTML this module rendered and stored: no second Markdown pass."""
+    parser = _PlainText(quotes)
+    parser.feed(rendered)
+    parser.close()
+    return parser.text()
+
+
 def plain_excerpt(text: str, length: int = 200) -> str:
     """The text without markup, cut at a word boundary, for list pages and feeds.
 

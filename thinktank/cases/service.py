@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
+from functools import partial
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -340,28 +343,49 @@ def display_value(name: str, value: Any) -> str:
 def revision_changes(revisions: list[CaseRevision]) -> list[RevisionChanges]:
     """Each version with what changed since the one before it, newest first."""
     from thinktank.cases.forms import CaseForm
-    from thinktank.diff import diff_html
+    from thinktank.diff import cached_diffs, fingerprint
 
     form = CaseForm(formdata=None, meta={"csrf": False})
     labels = {name: field.label.text for name, field in form._fields.items()}
+    shown = _Shown()
     result = []
-    previous: dict[str, Any] | None = None
+    previous: CaseRevision | None = None
     for revision in revisions:
-        changes = [
-            FieldChange(
-                labels.get(name, name),
-                diff_html(
-                    display_value(name, previous.get(name)),
-                    display_value(name, value),
-                    whole=name not in FREE_TEXT_FIELDS,
-                ),
+        changes = []
+        if previous is not None:
+            # Labels of choices are in the reader's language, so the key names it.
+            key = f"case:{previous.id}:{revision.id}:{get_locale()}:markup{MARKUP_VERSION}:" + (
+                fingerprint(_stored(previous), _stored(revision))
             )
-            for name, value in revision.content.items()
-            if previous is not None and previous.get(name) != value
-        ]
+            diffs = cached_diffs(key, partial(_revision_diffs, shown, previous, revision))
+            changes = [FieldChange(labels.get(name, name), html) for name, html in diffs.items()]
         result.append(RevisionChanges(revision, changes))
-        previous = revision.content
+        previous = revision
     return list(reversed(result))
+
+
+def _stored(revision: CaseRevision) -> str:
+    return json.dumps(revision.content, sort_keys=True, default=str)
+
+
+class _Shown(dict):
+    """Each version's fields as a reader sees them, made once: a version is compared twice."""
+
+    def __call__(self, revision: CaseRevision, name: str) -> str:
+        if (revision.id, name) not in self:
+            self[revision.id, name] = display_value(name, revision.content.get(name))
+        return self[revision.id, name]
+
+
+def _revision_diffs(shown: _Shown, before: CaseRevision, after: CaseRevision) -> dict:
+    """The diff of every field whose value differs between two versions."""
+    from thinktank.diff import diff_html
+
+    return {
+        name: diff_html(shown(before, name), shown(after, name), whole=name not in FREE_TEXT_FIELDS)
+        for name, value in after.content.items()
+        if before.content.get(name) != value
+    }
 
 
 def under_discussion(user, limit: int = 5) -> list[Case]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, and_, select
@@ -10,10 +11,10 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import AlgorithmRole, CaseState, Domain, TechnologyKind
-from thinktank.diff import diff_html
+from thinktank.diff import cached_diffs, diff_html, fingerprint
 from thinktank.errors import NotFound
 from thinktank.extensions import db
-from thinktank.markup import plain_text
+from thinktank.markup import MARKUP_VERSION, plain_text_of_html
 from thinktank.recommendations.models import (
     Recommendation,
     RecommendationVersion,
@@ -171,10 +172,18 @@ def compare(recommendation_id: int, older: int, newer: int) -> VersionDiff:
         version(recommendation_id, min(older, newer)),
         version(recommendation_id, max(older, newer)),
     )
-    return VersionDiff(
-        old,
-        new,
-        diff_html(old.title, new.title),
-        diff_html(old.summary, new.summary),
-        diff_html(plain_text(old.body), plain_text(new.body)),
+    diffs = cached_diffs(
+        f"recommendation:{old.id}:{new.id}:markup{MARKUP_VERSION}:"
+        + fingerprint(old.title, new.title, old.summary, new.summary, old.body_html, new.body_html),
+        partial(_version_diffs, old, new),
     )
+    return VersionDiff(old, new, **diffs)
+
+
+def _version_diffs(old: RecommendationVersion, new: RecommendationVersion) -> dict:
+    return {
+        "title": diff_html(old.title, new.title),
+        "summary": diff_html(old.summary, new.summary),
+        # from the HTML stored at publication: rendering 5,000 words again costs more than the diff
+        "body": diff_html(plain_text_of_html(old.body_html), plain_text_of_html(new.body_html)),
+    }

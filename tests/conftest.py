@@ -305,23 +305,71 @@ CASE_FORM = {
 }
 
 
+def _recommendation(
+    staff, case, title="Brug kun rådgivende modeller", status="published", **fields
+):
+    """A recommendation on a closed ``case``, taken to ``status`` by the secretariat through
+    the service; its review deadline is yesterday unless ``review_deadline=`` says otherwise."""
+    from datetime import timedelta
+
+    from thinktank.models import local_today
+    from thinktank.recommendations import service
+
+    data = service.DraftInput(
+        title=title,
+        summary=fields.get("summary", "Kommunerne bør kun bruge modeller, der rådgiver."),
+        body=fields.get("body", "## Anbefaling\n\nBrug **kun** rådgivende modeller."),
+        review_by=fields.get("review_by"),
+        citations=fields.get("citations", []),
+    )
+    recommendation = service.create(staff, case.id, data)
+    if status in ("review", "published", "withdrawn"):
+        service.send_to_review(staff, recommendation, deadline=service.default_review_deadline())
+        # the review is over unless a test sets the deadline (to the future)
+        recommendation.review_deadline = fields.get(
+            "review_deadline", local_today() - timedelta(days=1)
+        )
+        db.session.commit()
+    if status in ("published", "withdrawn"):
+        service.publish(staff, recommendation)
+    if status == "withdrawn":
+        service.withdraw(staff, recommendation, "Forældet")
+    return recommendation
+
+
 @pytest.fixture
-def make_case(app, member):
-    """Create a case through the service as ``author`` and put it in ``state`` directly."""
+def make_case(app, member, secretariat):
+    """Create a case through the service as ``author`` and take it to ``state`` the way the
+    secretariat would: open it, start voting on two approved positions, close the vote, or
+    archive it (through the lifecycle, so a test only sees states the app can produce)."""
+    from thinktank.cases import lifecycle
     from thinktank.cases.forms import CaseForm
     from thinktank.cases.models import Case
     from thinktank.cases.service import create_case
-    from thinktank.cases.vocabulary import CaseState
+    from thinktank.voting.service import PositionInput, add_position, start_voting
 
     def make(author=None, state: str = "open", **fields):
+        if state not in ("draft", "open", "voting", "closed", "recommended", "archived"):
+            raise ValueError(f"make_case cannot reach {state!r}")
         data = CASE_FORM | fields
         with app.test_request_context("/", method="POST", data=data):
             form = CaseForm(meta={"csrf": False})
             assert form.validate(), form.errors
             author_user = db.session.get(User, (author or member).id)
             case = create_case(author_user, form.to_input())
-            case.state = CaseState(state)
-            db.session.commit()
+            staff = db.session.get(User, secretariat.id)
+            if state != "draft":
+                lifecycle.transition(staff, case, "open")
+            if state in ("voting", "closed", "recommended"):
+                for title in ("Ja, på betingelser", "Nej"):
+                    add_position(staff, case, PositionInput(title, ""))
+                start_voting(staff, case, closes_at=None, open_results=False)
+            if state in ("closed", "recommended"):
+                lifecycle.transition(staff, case, "close_voting", reason="Afsluttet til testen.")
+            if state == "recommended":
+                _recommendation(staff, case)
+            if state == "archived":
+                lifecycle.transition(staff, case, "archive", reason="Arkiveret til testen.")
             case = db.session.scalar(
                 select(Case).where(Case.id == case.id).options(selectinload(Case.tags))
             )
@@ -383,37 +431,16 @@ def make_comment(app):
 def make_recommendation(app, secretariat, make_case):
     """A recommendation for a new closed case, taken to ``status`` through the service; its
     review deadline has passed (``review_deadline=`` sets another)."""
-    from datetime import timedelta
-
-    from thinktank.models import local_today
-    from thinktank.recommendations import service
+    from thinktank.cases.models import Case
     from thinktank.recommendations.models import Recommendation
 
     def make(status="draft", title="Brug kun rådgivende modeller", case=None, **fields):
         case = case or make_case(state="closed", visibility="public")
         with app.test_request_context("/"):
             staff = db.session.get(User, secretariat.id)
-            data = service.DraftInput(
-                title=title,
-                summary=fields.get("summary", "Kommunerne bør kun bruge modeller, der rådgiver."),
-                body=fields.get("body", "## Anbefaling\n\nBrug **kun** rådgivende modeller."),
-                review_by=fields.get("review_by"),
-                citations=fields.get("citations", []),
+            recommendation = _recommendation(
+                staff, db.session.get(Case, case.id), title, status=status, **fields
             )
-            recommendation = service.create(staff, case.id, data)
-            if status in ("review", "published", "withdrawn"):
-                service.send_to_review(
-                    staff, recommendation, deadline=service.default_review_deadline()
-                )
-                # the review is over unless a test sets the deadline (to the future)
-                recommendation.review_deadline = fields.get(
-                    "review_deadline", local_today() - timedelta(days=1)
-                )
-                db.session.commit()
-            if status in ("published", "withdrawn"):
-                service.publish(staff, recommendation)
-            if status == "withdrawn":
-                service.withdraw(staff, recommendation, "Forældet")
             recommendation = db.session.get(Recommendation, recommendation.id)
             db.session.expunge(recommendation)
         return recommendation

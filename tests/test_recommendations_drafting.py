@@ -67,10 +67,11 @@ def test_secretariat_drafts_for_a_closed_case_with_citations(
 @pytest.mark.parametrize("state", ["draft", "open", "voting", "recommended", "archived"])
 def test_only_closed_cases_get_a_recommendation(app, client_as, secretariat, make_case, state):
     case = make_case(state=state, visibility="public")
+    before = _count(app, Recommendation)  # a recommended case has its published one
     response = client_as(secretariat).post(f"/cases/{case.id}/recommendation", data=DRAFT)
     assert response.status_code == 409
     assert "når sagens afstemning er lukket" in page_text(response)
-    assert _count(app, Recommendation) == 0
+    assert _count(app, Recommendation) == before
 
 
 @pytest.mark.parametrize("who", ["anonymous", "reader", "member"])

@@ -1,0 +1,97 @@
+"""Two people editing the same text: the second save of a form opened before the first was
+saved is answered with a conflict page (409) showing the other change, with what was typed
+kept in the form and nothing overwritten; a deliberate second save goes through."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import page_text
+from thinktank.accounts.roles import Role
+from thinktank.extensions import db
+from thinktank.recommendations.models import Recommendation
+
+_VERSION_INPUT = re.compile(r'<input name="edit_version" type="hidden" value="(\d*)">')
+DRAFT = {"summary": "Kort resumé.", "body": "Brug **kun** rådgivende modeller."}
+
+
+def opened_version(response) -> str:
+    """The edit version the page's form carries (what a browser sends back)."""
+    found = _VERSION_INPUT.search(response.get_data(as_text=True))
+    assert found, "the form carries no edit version"
+    return found.group(1)
+
+
+# --- recommendation drafts ---------------------------------------------------------------
+
+
+@pytest.fixture
+def two_editors(client_as, secretariat, make_user, make_recommendation):
+    recommendation = make_recommendation("draft", title="Brug kun rådgivende modeller")
+    first, second = client_as(secretariat), client_as(make_user(Role.SECRETARIAT))
+    url = f"/recommendations/{recommendation.id}/edit"
+    return recommendation, url, first, second
+
+
+def _stored(app, recommendation_id) -> Recommendation:
+    with app.app_context():
+        return db.session.get(Recommendation, recommendation_id)
+
+
+def test_second_editor_of_a_draft_sees_the_first_change_and_keeps_what_they_typed(app, two_editors):
+    recommendation, url, first, second = two_editors
+    version = opened_version(second.get(url))
+    first_form = opened_version(first.get(url))
+    saved = first.post(
+        url, data=DRAFT | {"title": "Brug kun forklarlige modeller", "edit_version": first_form}
+    )
+    assert saved.status_code == 302
+
+    stale = second.post(
+        url, data=DRAFT | {"title": "Brug aldrig sorte bokse", "edit_version": version}
+    )
+
+    assert stale.status_code == 409
+    html = stale.get_data(as_text=True)
+    assert "Nogen anden har gemt" in page_text(stale)
+    assert "<ins>forklarlige</ins>" in html  # the other person's words
+    assert 'value="Brug aldrig sorte bokse"' in html  # what was typed, kept in the form
+    assert opened_version(stale) == str(int(version) + 1)  # the version moved on
+    assert _stored(app, recommendation.id).title == "Brug kun forklarlige modeller"
+
+
+def test_a_deliberate_second_save_after_the_conflict_goes_through(app, two_editors):
+    recommendation, url, first, second = two_editors
+    version = opened_version(second.get(url))
+    first.post(url, data=DRAFT | {"title": "Første udgave", "edit_version": version})
+    stale = second.post(url, data=DRAFT | {"title": "Anden udgave", "edit_version": version})
+    assert stale.status_code == 409
+
+    again = second.post(
+        url, data=DRAFT | {"title": "Anden udgave", "edit_version": opened_version(stale)}
+    )
+
+    assert again.status_code == 302
+    assert _stored(app, recommendation.id).title == "Anden udgave"
+
+
+def test_a_fresh_save_of_a_draft_works_and_counts_the_version(app, two_editors):
+    recommendation, url, first, _second = two_editors
+    version = opened_version(first.get(url))
+    response = first.post(url, data=DRAFT | {"title": "Ny titel", "edit_version": version})
+    assert response.status_code == 302
+    stored = _stored(app, recommendation.id)
+    assert stored.title == "Ny titel" and stored.edit_version == int(version) + 1
+    assert opened_version(first.get(url)) == str(int(version) + 1)
+
+
+@pytest.mark.parametrize("tampered", ["abc", "-1", "1.5", str(2**63), "9" * 400, "１"])
+def test_a_tampered_draft_version_is_a_form_error_and_keeps_the_text(app, two_editors, tampered):
+    recommendation, url, first, _second = two_editors
+    response = first.post(url, data=DRAFT | {"title": "Mit forslag", "edit_version": tampered})
+    assert response.status_code == 400
+    assert "kunne ikke holdes op mod den gemte tekst" in page_text(response)
+    assert 'value="Mit forslag"' in response.get_data(as_text=True)
+    assert _stored(app, recommendation.id).title == "Brug kun rådgivende modeller"

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.conftest import page_text
+from tests.conftest import CASE_FORM, page_text
 from thinktank.accounts.roles import Role
 from thinktank.extensions import db
 from thinktank.recommendations.models import Recommendation
@@ -95,3 +95,75 @@ def test_a_tampered_draft_version_is_a_form_error_and_keeps_the_text(app, two_ed
     assert "kunne ikke holdes op mod den gemte tekst" in page_text(response)
     assert 'value="Mit forslag"' in response.get_data(as_text=True)
     assert _stored(app, recommendation.id).title == "Brug kun rådgivende modeller"
+
+
+# --- cases -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def case_editors(client_as, member, secretariat, make_case):
+    case = make_case(author=member, state="draft", summary="Kommunen vil forudsige ledighed.")
+    url = f"/cases/{case.id}/edit"
+    return case, url, client_as(member), client_as(secretariat)
+
+
+def _stored_case(app, case_id):
+    from thinktank.cases.models import Case
+
+    with app.app_context():
+        return db.session.get(Case, case_id)
+
+
+def test_second_editor_of_a_case_sees_the_first_change_and_keeps_what_they_typed(app, case_editors):
+    case, url, author, staff = case_editors
+    version = opened_version(staff.get(url))
+    saved = author.post(
+        url,
+        data=CASE_FORM
+        | {"summary": "Kommunen vil forudsige langtidsledighed.", "edit_version": version},
+    )
+    assert saved.status_code == 302
+
+    stale = staff.post(
+        url, data=CASE_FORM | {"summary": "Sekretariatets udgave.", "edit_version": version}
+    )
+
+    assert stale.status_code == 409
+    html = stale.get_data(as_text=True)
+    assert "Nogen anden har gemt" in page_text(stale)
+    assert "<del>ledighed.</del><ins>langtidsledighed.</ins>" in html  # their change
+    assert "Sekretariatets udgave.</textarea>" in html  # what was typed, kept
+    assert opened_version(stale) == str(int(version) + 1)
+    stored = _stored_case(app, case.id)
+    assert stored.summary == "Kommunen vil forudsige langtidsledighed."
+    assert stored.revision_count == int(version) + 1
+
+    again = staff.post(
+        url,
+        data=CASE_FORM
+        | {"summary": "Sekretariatets udgave.", "edit_version": opened_version(stale)},
+    )
+    assert again.status_code == 302
+    assert _stored_case(app, case.id).summary == "Sekretariatets udgave."
+
+
+def test_a_fresh_save_of_a_case_works_and_keeps_its_version(app, case_editors):
+    case, url, author, _staff = case_editors
+    version = opened_version(author.get(url))
+    response = author.post(url, data=CASE_FORM | {"summary": "Ny.", "edit_version": version})
+    assert response.status_code == 302
+    assert _stored_case(app, case.id).summary == "Ny."
+    history = author.get(f"/cases/{case.id}/history")
+    assert "Version 2" in page_text(history)
+
+
+@pytest.mark.parametrize("tampered", ["abc", "-1", str(2**63), "9" * 400])
+def test_a_tampered_case_version_is_a_form_error_and_keeps_the_text(app, case_editors, tampered):
+    case, url, author, _staff = case_editors
+    response = author.post(
+        url, data=CASE_FORM | {"summary": "Mit forslag", "edit_version": tampered}
+    )
+    assert response.status_code == 400
+    assert "kunne ikke holdes op mod den gemte tekst" in page_text(response)
+    assert "Mit forslag</textarea>" in response.get_data(as_text=True)
+    assert _stored_case(app, case.id).summary == "Kommunen vil forudsige ledighed."

@@ -70,11 +70,12 @@ class EditConflict(DomainError):
 class EditVersionField(HiddenField):
     """The edit version a form was opened at: a small whole number, or a form error.
 
-    A post without the field (not from our form) is not checked; a browser always sends it.
+    A post without the field, or with it empty (the same form creating a new text), is not
+    checked; a browser editing a saved text always sends its version.
     """
 
     def process_formdata(self, valuelist) -> None:
-        self.data = valuelist[0] if valuelist else None
+        self.data = valuelist[0] if valuelist and valuelist[0] != "" else None
 
     def pre_validate(self, form) -> None:
         if self.data is None:

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import CASE_FORM, page_text
 from thinktank.accounts.roles import Role
 from thinktank.extensions import db
 from thinktank.recommendations.models import Recommendation
 
-_VERSION_INPUT = re.compile(r'<input name="edit_version" type="hidden" value="(\d*)">')
+_VERSION_INPUT = re.compile(r'<input name="(?:\w+-)?edit_version" type="hidden" value="(\d*)">')
 DRAFT = {"summary": "Kort resumé.", "body": "Brug **kun** rådgivende modeller."}
 
 
@@ -167,3 +168,79 @@ def test_a_tampered_case_version_is_a_form_error_and_keeps_the_text(app, case_ed
     assert "kunne ikke holdes op mod den gemte tekst" in page_text(response)
     assert "Mit forslag</textarea>" in response.get_data(as_text=True)
     assert _stored_case(app, case.id).summary == "Kommunen vil forudsige ledighed."
+
+
+# --- positions ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def position_editors(app, client_as, secretariat, make_user, make_case):
+    from thinktank.voting.models import Position
+
+    case = make_case(state="open")
+    first = client_as(secretariat)
+    first.post(
+        f"/cases/{case.id}/positions/new",
+        data={"position-title": "Ja, på betingelser", "position-explanation": "Kun med indsigt."},
+    )
+    with app.app_context():
+        position_id = db.session.scalar(select(Position.id).where(Position.case_id == case.id))
+    url = f"/cases/{case.id}/positions/{position_id}/edit"
+    return position_id, url, first, client_as(make_user(Role.SECRETARIAT))
+
+
+def _stored_position(app, position_id):
+    from thinktank.voting.models import Position
+
+    with app.app_context():
+        return db.session.get(Position, position_id)
+
+
+def _position(title, version, explanation="Kun med indsigt."):
+    return {
+        "position-title": title,
+        "position-explanation": explanation,
+        "position-edit_version": version,
+    }
+
+
+def test_second_editor_of_a_position_sees_the_first_change_and_keeps_what_they_typed(
+    app, position_editors
+):
+    position_id, url, first, second = position_editors
+    version = opened_version(second.get(url))
+    assert first.post(url, data=_position("Ja, med ret til indsigt", version)).status_code == 302
+
+    stale = second.post(url, data=_position("Nej, aldrig", version))
+
+    assert stale.status_code == 409
+    html = stale.get_data(as_text=True)
+    assert "Nogen anden har gemt" in page_text(stale)
+    assert "<ins>med ret til indsigt</ins>" in html
+    assert 'value="Nej, aldrig"' in html
+    assert opened_version(stale) == str(int(version) + 1)
+    assert _stored_position(app, position_id).title == "Ja, med ret til indsigt"
+
+    again = second.post(url, data=_position("Nej, aldrig", opened_version(stale)))
+    assert again.status_code == 302
+    assert _stored_position(app, position_id).title == "Nej, aldrig"
+
+
+def test_a_fresh_save_of_a_position_works(app, position_editors):
+    position_id, url, first, _second = position_editors
+    version = opened_version(first.get(url))
+    assert first.post(url, data=_position("Ja", version)).status_code == 302
+    stored = _stored_position(app, position_id)
+    assert stored.title == "Ja" and stored.edit_version == int(version) + 1
+
+
+@pytest.mark.parametrize("tampered", ["abc", str(2**63), "9" * 400])
+def test_a_tampered_position_version_is_a_form_error_and_keeps_the_text(
+    app, position_editors, tampered
+):
+    position_id, url, first, _second = position_editors
+    response = first.post(url, data=_position("Mit forslag", tampered))
+    assert response.status_code == 400
+    assert "kunne ikke holdes op mod den gemte tekst" in page_text(response)
+    assert 'value="Mit forslag"' in response.get_data(as_text=True)
+    assert _stored_position(app, position_id).title == "Ja, på betingelser"

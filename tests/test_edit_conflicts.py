@@ -244,3 +244,65 @@ def test_a_tampered_position_version_is_a_form_error_and_keeps_the_text(
     assert "kunne ikke holdes op mod den gemte tekst" in page_text(response)
     assert 'value="Mit forslag"' in response.get_data(as_text=True)
     assert _stored_position(app, position_id).title == "Ja, på betingelser"
+
+
+# --- comments ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def comment_tabs(client_as, member, make_case, make_comment):
+    """The author edits a comment in two tabs (two sessions of the same member)."""
+    comment = make_comment(make_case(state="open"), member, "Borgeren skal kunne klage.")
+    return comment, f"/comments/{comment.id}/edit", client_as(member), client_as(member)
+
+
+def _stored_comment(app, comment_id):
+    from thinktank.discussion.models import Comment
+
+    with app.app_context():
+        return db.session.get(Comment, comment_id)
+
+
+def test_a_stale_comment_edit_shows_the_other_change_and_keeps_what_was_typed(app, comment_tabs):
+    comment, url, first, second = comment_tabs
+    version = opened_version(second.get(url))
+    saved = first.post(
+        url, data={"body": "Borgeren skal altid kunne klage.", "edit_version": version}
+    )
+    assert saved.status_code == 302
+
+    stale = second.post(url, data={"body": "Min anden tanke.", "edit_version": version})
+
+    assert stale.status_code == 409
+    html = stale.get_data(as_text=True)
+    assert "Nogen anden har gemt" in page_text(stale)
+    assert "<ins>altid </ins>" in html
+    assert "Min anden tanke.</textarea>" in html
+    assert opened_version(stale) == str(int(version) + 1)
+    assert _stored_comment(app, comment.id).body == "Borgeren skal altid kunne klage."
+
+    again = second.post(
+        url, data={"body": "Min anden tanke.", "edit_version": opened_version(stale)}
+    )
+    assert again.status_code == 302
+    stored = _stored_comment(app, comment.id)
+    assert stored.body == "Min anden tanke." and stored.revision_count == 3
+    history = first.get(f"/comments/{comment.id}/history").get_data(as_text=True)
+    assert "Borgeren skal altid kunne klage." in history  # nothing lost: both kept
+
+
+def test_a_fresh_comment_edit_works(app, comment_tabs):
+    comment, url, first, _second = comment_tabs
+    version = opened_version(first.get(url))
+    assert first.post(url, data={"body": "Rettet.", "edit_version": version}).status_code == 302
+    assert _stored_comment(app, comment.id).body == "Rettet."
+
+
+@pytest.mark.parametrize("tampered", ["abc", str(2**63), "9" * 400])
+def test_a_tampered_comment_version_is_a_form_error_and_keeps_the_text(app, comment_tabs, tampered):
+    comment, url, first, _second = comment_tabs
+    response = first.post(url, data={"body": "Mit forslag", "edit_version": tampered})
+    assert response.status_code == 400
+    assert "kunne ikke holdes op mod den gemte tekst" in page_text(response)
+    assert "Mit forslag</textarea>" in response.get_data(as_text=True)
+    assert _stored_comment(app, comment.id).body == "Borgeren skal kunne klage."

@@ -306,3 +306,36 @@ def test_a_tampered_comment_version_is_a_form_error_and_keeps_the_text(app, comm
     assert "kunne ikke holdes op mod den gemte tekst" in page_text(response)
     assert "Mit forslag</textarea>" in response.get_data(as_text=True)
     assert _stored_comment(app, comment.id).body == "Borgeren skal kunne klage."
+
+
+# --- two saves at the same moment ----------------------------------------------------------
+
+
+def test_of_two_saves_racing_from_the_same_version_only_one_goes_through(
+    app, secretariat, make_recommendation
+):
+    """The version is claimed by one conditional UPDATE: a save that read the draft before
+    another request committed still cannot overwrite it."""
+    from sqlalchemy import update
+
+    from thinktank.accounts.models import User
+    from thinktank.concurrency import EditConflict
+    from thinktank.recommendations import service
+
+    recommendation = make_recommendation("draft")
+    typed = service.DraftInput("Min titel", "Resumé.", "Tekst.", None, [])
+    with app.test_request_context("/"):
+        staff = db.session.get(User, secretariat.id)
+        mine = db.session.get(Recommendation, recommendation.id)  # read at version 1
+        with db.engine.begin() as other:  # the other request commits in between
+            other.execute(
+                update(Recommendation.__table__)
+                .where(Recommendation.__table__.c.id == recommendation.id)
+                .values(title="Den andens titel", edit_version=2)
+            )
+        with pytest.raises(EditConflict) as conflict:
+            service.update(staff, mine, typed, expected_version=1)
+        db.session.rollback()
+    assert conflict.value.current_version == 2
+    assert any("<ins>Den andens</ins>" in str(change.html) for change in conflict.value.changes)
+    assert _stored(app, recommendation.id).title == "Den andens titel"

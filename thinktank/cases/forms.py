@@ -18,6 +18,7 @@ from thinktank.cases.vocabulary import (
     TechnologyKind,
     Visibility,
 )
+from thinktank.concurrency import EditVersionMixin
 from thinktank.forms import Form, MarkdownField, choices, max_length, required, strip
 
 YES_NO = choices([("yes", _l("Yes")), ("no", _l("No"))])
@@ -58,7 +59,7 @@ def _validate_tags(_form, field) -> None:
         raise ValidationError(_l("Each tag can be at most 40 characters."))
 
 
-class CaseForm(Form):
+class CaseForm(EditVersionMixin, Form):
     # The dilemma
     title = _text(
         _l("Title"),
@@ -186,6 +187,7 @@ class CaseForm(Form):
         form.sensitive_data.data = "yes" if case.sensitive_data else "no"
         form.cross_sector_data.data = "yes" if case.cross_sector_data else "no"
         form.personal_data.data = list(case.personal_data or [])
+        form.opened_at(case.revision_count)
         return form
 
 

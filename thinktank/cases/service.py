@@ -32,6 +32,7 @@ from thinktank.cases.vocabulary import (
     TechnologyKind,
     Visibility,
 )
+from thinktank.concurrency import claim_edit
 from thinktank.errors import LoginRequired, NotAllowed, NotFound
 from thinktank.extensions import db
 from thinktank.inputs import without_control_characters
@@ -130,16 +131,17 @@ def create_case(user, data: CaseInput) -> Case:
     return case
 
 
-def update_case(user, case: Case, data: CaseInput) -> bool:
-    """Save an edit as a new version; False when nothing changed (no version is added)."""
+def update_case(user, case: Case, data: CaseInput, expected_version: int | None = None) -> bool:
+    """Save an edit as a new version; False when nothing changed (no version is added). A
+    form opened at an older ``expected_version`` raises :class:`EditConflict` instead."""
     require("edit_case", case, user=user)
+    claim_edit(case, "revision_count", expected_version, lambda since: _changes_since(case, since))
     before = case.content()
     _apply(case, data)
     if case.content() == before:
         db.session.rollback()
         return False
     now = utcnow()
-    case.revision_count += 1
     case.updated_at = case.edited_at = case.last_activity_at = now
     db.session.add(
         CaseRevision(
@@ -152,6 +154,21 @@ def update_case(user, case: Case, data: CaseInput) -> bool:
     )
     db.session.commit()
     return True
+
+
+def _changes_since(case: Case, number: int) -> list[FieldChange]:
+    """What was saved after version ``number`` of the case, field by field."""
+    revisions = list(
+        db.session.scalars(
+            select(CaseRevision)
+            .where(
+                CaseRevision.case_id == case.id,
+                CaseRevision.number.in_([number, case.revision_count]),
+            )
+            .order_by(CaseRevision.number)
+        )
+    )
+    return revision_changes(revisions)[0].changes if len(revisions) == 2 else []
 
 
 def case_for_edit(user, case_id: int) -> Case:

@@ -10,7 +10,9 @@ from thinktank.cases import lifecycle, policies, sections, service  # noqa: F401
 from thinktank.cases.forms import CaseForm, TransitionForm
 from thinktank.cases.models import MARKDOWN_FIELDS
 from thinktank.cases.vocabulary import AlgorithmRole, CaseState, Domain, TechnologyKind
+from thinktank.concurrency import EditConflict
 from thinktank.errors import ConfirmationRequired, LoginRequired, NotAllowed
+from thinktank.extensions import db
 from thinktank.forms import attach_error, preview_or_ready
 from thinktank.markup import render_markdown
 from thinktank.pagination import paginate
@@ -76,16 +78,31 @@ def edit(case_id: int):
     case = service.case_for_edit(current_user, case_id)
     form = CaseForm() if request.method == "POST" else CaseForm.for_case(case)
     preview, ready = _preview_or_ready(form)
+    conflict, status = None, 200
     if ready:
-        if service.update_case(current_user, case, form.to_input()):
-            flash(
-                _("The case has been saved. The earlier version is kept in its history."),
-                "success",
+        try:
+            saved = service.update_case(
+                current_user, case, form.to_input(), form.expected_version()
             )
+        except EditConflict as error:
+            db.session.rollback()
+            conflict, status = error, 409
+            form.opened_at(error.current_version)
         else:
-            flash(_("Nothing was changed."), "info")
-        return redirect(case_url(case))
-    return render_template("cases/form.html", form=form, case=case, preview=preview)
+            if saved:
+                flash(
+                    _("The case has been saved. The earlier version is kept in its history."),
+                    "success",
+                )
+            else:
+                flash(_("Nothing was changed."), "info")
+            return redirect(case_url(case))
+    if form.edit_version.errors:
+        form.opened_at(case.revision_count)
+        status = 400
+    return render_template(
+        "cases/form.html", form=form, case=case, preview=preview, conflict=conflict
+    ), status
 
 
 @bp.get("/<int:case_id>")

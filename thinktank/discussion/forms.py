@@ -6,13 +6,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
+from thinktank.concurrency import EditVersionMixin
 from thinktank.discussion.models import FlagReason
 from thinktank.discussion.service import MAX_LENGTH
 from thinktank.forms import Form, MarkdownField, choices, max_length, required, strip
 from thinktank.inputs import bounded_int
 
 
-class CommentForm(Form):
+class CommentForm(EditVersionMixin, Form):
     body = MarkdownField(
         _l("Your comment"),
         filters=[strip],

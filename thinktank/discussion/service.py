@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from thinktank.audit.service import describe_action, record
+from thinktank.concurrency import Change, claim_edit, text_changes
 from thinktank.discussion import mentions, subjects, thread
 from thinktank.discussion.models import (
     Comment,
@@ -265,8 +266,11 @@ def post(
     return comment, link
 
 
-def edit(user, comment_id: int, body: str) -> tuple[Comment, str]:
-    """Replace the text; the earlier text is kept as a revision."""
+def edit(
+    user, comment_id: int, body: str, expected_version: int | None = None
+) -> tuple[Comment, str]:
+    """Replace the text; the earlier text is kept as a revision. A form opened at an older
+    ``expected_version`` raises :class:`EditConflict` instead of overwriting."""
     comment, described, subject = comment_in_context(user, comment_id)
     require("edit_comment", comment, user=user)
     refusal = described.why_not_post(user, subject)
@@ -276,10 +280,13 @@ def edit(user, comment_id: int, body: str) -> tuple[Comment, str]:
     link = permalink(described, subject, comment)
     if body == comment.body:
         return comment, link
+    claim_edit(
+        comment, "revision_count", expected_version, lambda since: _changes_since(comment, since)
+    )
     db.session.add(
         CommentRevision(
             comment_id=comment.id,
-            number=comment.revision_count,
+            number=comment.revision_count - 1,  # the text being replaced
             body=comment.body,
             body_html=comment.body_html,
             written_at=comment.edited_at or comment.created_at,
@@ -288,13 +295,22 @@ def edit(user, comment_id: int, body: str) -> tuple[Comment, str]:
     before = set(mentions.resolve(comment.body))
     comment.body = body
     found = _cook(comment)
-    comment.revision_count += 1
     comment.edited_at = utcnow()
     for token, mentioned in found.items():
         if token not in before:
             notify(mentioned.id, "mention", actor=user, url=link, title=described.title(subject))
     db.session.commit()
     return comment, link
+
+
+def _changes_since(comment: Comment, number: int) -> list[Change]:
+    """What was saved after version ``number`` of the comment (kept as its revision)."""
+    before = db.session.scalar(
+        select(CommentRevision.body).where(
+            CommentRevision.comment_id == comment.id, CommentRevision.number == number
+        )
+    )
+    return [] if before is None else text_changes([(_("Your comment"), before, comment.body)])
 
 
 def delete_own(user, comment_id: int) -> str:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from thinktank.cases import sections
+from thinktank.concurrency import EditConflict
 from thinktank.discussion import policies, service  # noqa: F401 (policies registers rules)
 from thinktank.discussion.forms import CommentForm, FlagForm, RemoveForm
 from thinktank.errors import ValidationFailed
@@ -118,10 +119,19 @@ def edit(comment_id: int):
     comment, back = _comment_for("edit_comment", comment_id)
     form = CommentForm(obj=comment if request.method == "GET" else None)
     del form.argument  # an argument's position is chosen when posting
+    if request.method == "GET":
+        form.opened_at(comment.revision_count)
     preview, ready = preview_or_ready(form, _preview)
+    conflict, status = None, 200
     if ready:
         try:
-            _comment, link = service.edit(current_user, comment.id, form.body.data)
+            _comment, link = service.edit(
+                current_user, comment.id, form.body.data, form.expected_version()
+            )
+        except EditConflict as error:
+            db.session.rollback()
+            conflict, status = error, 409
+            form.opened_at(error.current_version)
         except ValidationFailed as error:
             db.session.rollback()
             attach_error(form, error)
@@ -131,6 +141,9 @@ def edit(comment_id: int):
                 "success",
             )
             return redirect(link)
+    if form.edit_version.errors:
+        form.opened_at(comment.revision_count)
+        status = 400
     return render_template(
         "discussion/write.html",
         form=form,
@@ -140,7 +153,8 @@ def edit(comment_id: int):
         title=_("Edit your comment"),
         submit=_("Save"),
         preview=preview,
-    )
+        conflict=conflict,
+    ), status
 
 
 @bp.get("/comments/<int:comment_id>")

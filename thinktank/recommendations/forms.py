@@ -7,6 +7,7 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.validators import InputRequired, Optional
 
 from thinktank.cases.forms import MultiCheckboxField
+from thinktank.concurrency import EditVersionMixin
 from thinktank.forms import Form, MarkdownField, choices, max_length, required, strip
 from thinktank.inputs import bounded_int
 from thinktank.markup import plain_excerpt
@@ -15,7 +16,7 @@ from thinktank.recommendations.municipalities import sorted_choices
 from thinktank.recommendations.service import DraftInput, default_review_deadline
 
 
-class DraftForm(Form):
+class DraftForm(EditVersionMixin, Form):
     title = StringField(
         _l("Title"),
         filters=[strip],

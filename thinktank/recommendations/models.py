@@ -66,6 +66,8 @@ class Recommendation(db.Model):
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
     markup_version: Mapped[int] = mapped_column(default=0)
+    # Counts saves of the working copy: an edit form opened at an older one is stale.
+    edit_version: Mapped[int] = mapped_column(default=1, server_default="1")
     domain: Mapped[Domain] = mapped_column(enum_column(Domain, "recommendation_domain"))
     technology: Mapped[TechnologyKind] = mapped_column(
         enum_column(TechnologyKind, "recommendation_technology")

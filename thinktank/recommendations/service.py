@@ -17,6 +17,7 @@ from thinktank.audit.service import describe_action, describe_details, record
 from thinktank.cases import lifecycle
 from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import CaseState
+from thinktank.concurrency import Change, claim_edit, text_changes
 from thinktank.discussion.models import Comment, Discussion
 from thinktank.errors import (
     Concern,
@@ -27,7 +28,7 @@ from thinktank.errors import (
     ValidationFailed,
 )
 from thinktank.extensions import db
-from thinktank.markup import MARKUP_VERSION, render_markdown
+from thinktank.markup import MARKUP_VERSION, plain_text, render_markdown
 from thinktank.models import local_today, utcnow
 from thinktank.permissions import can, require
 from thinktank.recommendations.models import (
@@ -198,12 +199,33 @@ def create(user, case_id: int, data: DraftInput) -> Recommendation:
     return recommendation
 
 
-def update(user, recommendation: Recommendation, data: DraftInput) -> None:
-    """Revise the working copy (published versions stay as they were)."""
+def update(
+    user, recommendation: Recommendation, data: DraftInput, expected_version: int | None = None
+) -> None:
+    """Revise the working copy (published versions stay as they were); a form opened at an
+    older ``expected_version`` raises :class:`EditConflict` instead of overwriting."""
     require("write_recommendation", recommendation, user=user)
+    claim_edit(
+        recommendation,
+        "edit_version",
+        expected_version,
+        lambda _v: _draft_changes(recommendation, data),
+    )
     _apply(recommendation, data)
     _set_citations(recommendation, data.citations)
     db.session.commit()
+
+
+def _draft_changes(recommendation: Recommendation, typed: DraftInput) -> list[Change]:
+    """What the saved working copy says where it differs from what was typed (no earlier
+    drafts are kept, so the typed text stands in for the one the form was opened with)."""
+    return text_changes(
+        [
+            (_("Title"), typed.title, recommendation.title),
+            (_("Summary"), typed.summary, recommendation.summary),
+            (_("The recommendation"), plain_text(typed.body), plain_text(recommendation.body)),
+        ]
+    )
 
 
 def default_review_deadline() -> date:

@@ -9,6 +9,7 @@ from flask_login import current_user
 from thinktank.cases.lifecycle import make_due_moves
 from thinktank.cases.models import Case
 from thinktank.cases.service import visible_case
+from thinktank.concurrency import EditConflict
 from thinktank.discussion import service as discussion
 from thinktank.discussion.forms import CommentForm
 from thinktank.errors import ConfirmationRequired, InvalidTransition, ValidationFailed
@@ -247,22 +248,31 @@ def edit(recommendation_id: int):
     else:
         form = DraftForm().with_comments(comments)
     preview, ready = preview_or_ready(form, _preview_body)
+    conflict, status = None, 200
     if ready:
         try:
-            service.update(current_user, recommendation, form.to_input())
+            service.update(current_user, recommendation, form.to_input(), form.expected_version())
+        except EditConflict as error:
+            db.session.rollback()
+            conflict, status = error, 409
+            form.opened_at(error.current_version)
         except ValidationFailed as error:
             db.session.rollback()
             attach_error(form, error)
         else:
             flash(_("The working copy has been saved."), "success")
             return redirect(url_for(".draft", recommendation_id=recommendation.id))
+    if form.edit_version.errors:
+        form.opened_at(recommendation.edit_version)
+        status = 400
     return render_template(
         "recommendations/form.html",
         form=form,
         case=db.session.get(Case, recommendation.case_id),
         recommendation=recommendation,
         preview=preview,
-    )
+        conflict=conflict,
+    ), status
 
 
 @bp.get("/recommendations/<int:recommendation_id>/draft")

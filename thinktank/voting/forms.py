@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from thinktank.concurrency import EditVersionMixin
 from thinktank.forms import Form, MarkdownField, choices, max_length, required, strip
 from thinktank.models import LOCAL_TIMEZONE
 from thinktank.voting.ballots import MAX_REASON
@@ -23,7 +24,7 @@ from thinktank.voting.models import BallotChoice
 from thinktank.voting.service import PositionInput
 
 
-class PositionForm(Form):
+class PositionForm(EditVersionMixin, Form):
     title = StringField(
         _l("Position"),
         filters=[strip],

@@ -66,6 +66,8 @@ class Position(db.Model):
     explanation: Mapped[str] = mapped_column(Text, default="")
     explanation_html: Mapped[str] = mapped_column(Text, default="")
     markup_version: Mapped[int] = mapped_column(default=0)
+    # Counts saves of the wording: an edit form opened at an older one is stale.
+    edit_version: Mapped[int] = mapped_column(default=1, server_default="1")
     status: Mapped[PositionStatus] = mapped_column(
         enum_column(PositionStatus, "position_status"), default=PositionStatus.PROPOSED
     )

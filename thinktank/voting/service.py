@@ -18,6 +18,7 @@ from thinktank.audit.service import describe_action, record
 from thinktank.cases import lifecycle
 from thinktank.cases.models import Case, CaseTransition
 from thinktank.cases.vocabulary import CaseState
+from thinktank.concurrency import Change, claim_edit, text_changes
 from thinktank.errors import InvalidTransition, NotFound, ValidationFailed
 from thinktank.extensions import db
 from thinktank.markup import MARKUP_VERSION, render_markdown
@@ -125,13 +126,27 @@ def _decide(user, case: Case, position_id: int) -> Position:
     return position_of(case, position_id)
 
 
-def edit_position(user, case: Case, position_id: int, data: PositionInput) -> Position:
-    """The secretariat edits a position's wording (a proposal stays a proposal)."""
+def edit_position(
+    user, case: Case, position_id: int, data: PositionInput, expected_version: int | None = None
+) -> Position:
+    """The secretariat edits a position's wording (a proposal stays a proposal); a form
+    opened at an older ``expected_version`` raises :class:`EditConflict` instead."""
     position = _decide(user, case, position_id)
+    claim_edit(position, "edit_version", expected_version, lambda _v: _changes(position, data))
     _write(position, data)
     record("position_edited", actor=user, subject=position, title=case.title)
     db.session.commit()
     return position
+
+
+def _changes(position: Position, typed: PositionInput) -> list[Change]:
+    """Where the saved wording differs from what was typed (earlier wordings are not kept)."""
+    return text_changes(
+        [
+            (_("Position"), typed.title.strip(), position.title),
+            (_("Explanation"), typed.explanation.strip(), position.explanation),
+        ]
+    )
 
 
 def approve_position(user, case: Case, position_id: int) -> Position:

@@ -10,6 +10,7 @@ from thinktank.cases import lifecycle
 from thinktank.cases.service import visible_case
 from thinktank.cases.views import case_url
 from thinktank.cases.vocabulary import CaseState
+from thinktank.concurrency import EditConflict
 from thinktank.errors import InvalidTransition, ValidationFailed
 from thinktank.extensions import db
 from thinktank.forms import attach_error
@@ -60,17 +61,29 @@ def edit_position(case_id: int, position_id: int):
     service.ensure_open_to_change(case)
     position = service.position_of(case, position_id)
     form = PositionForm(prefix="position", obj=position if request.method == "GET" else None)
+    conflict = None
     if form.validate_on_submit():
-        service.edit_position(current_user, case, position.id, form.to_input())
-        flash(_("The position has been saved."), "success")
-        return _back(case)
+        try:
+            service.edit_position(
+                current_user, case, position.id, form.to_input(), form.expected_version()
+            )
+        except EditConflict as error:
+            db.session.rollback()
+            conflict = error
+            form.opened_at(error.current_version)
+        else:
+            flash(_("The position has been saved."), "success")
+            return _back(case)
+    if form.edit_version.errors:
+        form.opened_at(position.edit_version)
     return render_template(
         "voting/position_edit.html",
         case=case,
         position=position,
         form=form,
         reject_form=RejectForm(formdata=None, prefix="reject"),
-    ), (400 if form.errors else 200)
+        conflict=conflict,
+    ), (409 if conflict else 400 if form.errors else 200)
 
 
 @bp.post("/positions/<int:position_id>/approve")

@@ -137,6 +137,12 @@ def _derive_base_url(config, production: bool) -> None:
     config["BASE_URL"] = f"{parts.scheme}://{parts.netloc}"
     config["SERVER_NAME"] = parts.netloc
     config["PREFERRED_URL_SCHEME"] = parts.scheme
+    # A request for any other host is answered 400 instead of a page (Flask's TRUSTED_HOSTS),
+    # so nothing the app does can ever depend on a forged Host or X-Forwarded-Host.
+    trusted = [parts.hostname]
+    if not production:
+        trusted += ["localhost", "127.0.0.1"]  # the development server's own addresses
+    config["TRUSTED_HOSTS"] = list(dict.fromkeys(trusted))
 
 
 def _normalise_database_url(url: str) -> str:

@@ -50,3 +50,20 @@ def test_session_cookie_is_httponly_and_lax(client, member):
     client.post("/login", data={"email": member.email, "password": "en lang og sikker sætning"})
     cookie = client.get_cookie("session")
     assert cookie.http_only and cookie.same_site == "Lax"
+
+
+@pytest.mark.parametrize("path", ["/", "/profile", "/cases/", "/no-such-page", "/log"])
+def test_pages_for_a_logged_in_user_are_never_stored(client_as, member, path):
+    response = client_as(member).get(path)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_post_answer_to_a_logged_in_user_is_never_stored(client_as, member):
+    response = client_as(member).post("/profile", data={"display_name": ""})
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_anonymous_pages_and_static_files_may_be_cached(client, client_as, member):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    static = client_as(member).get("/static/css/site.css")
+    assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")

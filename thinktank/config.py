@@ -99,6 +99,8 @@ def _derive(app: Flask) -> None:
                 "print(secrets.token_hex(32))')), or set THINKTANK_ENV=development for local use."
             )
         config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
+    elif production and not config.get("TESTING"):
+        _refuse_weak_secret_key(config["SECRET_KEY"])
 
     _derive_base_url(config, production)
 
@@ -114,6 +116,35 @@ def _derive(app: Flask) -> None:
             config[key] = production
     if not config.get("MAIL_BACKEND"):
         config["MAIL_BACKEND"] = "smtp" if config.get("MAIL_SERVER") else "log"
+
+
+# Words that show a key was typed by a person or copied from an example, not generated.
+_OBVIOUS_KEY_WORDS = (
+    "secret",
+    "hemmelig",
+    "changeme",
+    "change-me",
+    "password",
+    "example",
+    "default",
+)
+
+
+def _refuse_weak_secret_key(key: str) -> None:
+    """Whoever guesses the key can forge sessions and reset links: refuse one that is short
+    or made up by hand (a generated key has many different characters, no spaces, no words)."""
+    lowered = key.lower()
+    if (
+        len(key.encode()) < 32
+        or len(set(key)) < 10
+        or any(character.isspace() for character in key)
+        or any(word in lowered for word in _OBVIOUS_KEY_WORDS)
+    ):
+        raise ConfigurationError(
+            "THINKTANK_SECRET_KEY is too weak: in production it must be at least 32 random "
+            "bytes, not a word or a phrase (e.g. THINKTANK_SECRET_KEY=$(python -c 'import "
+            "secrets; print(secrets.token_hex(32))'))."
+        )
 
 
 def _derive_base_url(config, production: bool) -> None:

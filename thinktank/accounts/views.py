@@ -213,7 +213,7 @@ def _render_profile(profile_form=None, password_form=None):
 @bp.route("/invitations/", methods=["GET", "POST"])
 @permission_required("invite")
 def invitations():
-    form = InviteForm()
+    form = InviteForm(roles=service.invitable_roles(current_user))
     if form.validate_on_submit():
         try:
             invitation = service.invite(current_user, form.email.data, form.role.data)

@@ -41,6 +41,7 @@ DEFAULTS: dict[str, object] = {
     "MAIL_BACKEND": None,  # "smtp", "log" or "memory"; derived from MAIL_SERVER when unset
     "INVITATION_MAX_AGE": timedelta(days=14),
     "PASSWORD_RESET_MAX_AGE": timedelta(hours=2),
+    "REGISTRATION_MAX_AGE": timedelta(days=2),
     "PASSWORD_HASH_METHOD": "scrypt",
     "BABEL_DEFAULT_LOCALE": "da",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",

@@ -83,22 +83,6 @@ def create_user(
     return user
 
 
-def register_reader(
-    *, email: str, display_name: str, password: str, organisation: str, sector: Sector | None
-) -> User:
-    """Self-registration: always a reader, whatever a crafted request asks for."""
-    user = create_user(
-        email=email,
-        display_name=display_name,
-        password=password,
-        organisation=organisation,
-        sector=sector,
-    )
-    record("user_registered", actor=user, subject=user)
-    db.session.commit()
-    return user
-
-
 _dummy_hash: str | None = None
 
 

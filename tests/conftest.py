@@ -36,12 +36,23 @@ class Client(FlaskClient):
     """A test client that sends the CSRF token with form posts, as a browser would."""
 
     _csrf: str | None = None
+    _csrf_for: str | None = None
 
     def csrf_token(self) -> str:
-        if self._csrf is None:
+        # a new token when the session's changed (logging in starts a new one)
+        if self._csrf is None or self._csrf_for != self._session_csrf():
             page = self.get("/").get_data(as_text=True)
             self._csrf = _CSRF_INPUT.search(page).group(1)
+            self._csrf_for = self._session_csrf()
         return self._csrf
+
+    def _session_csrf(self) -> str | None:
+        cookie = self.get_cookie(self.application.config["SESSION_COOKIE_NAME"])
+        if cookie is None:
+            return None
+        app = self.application
+        session = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+        return session.get("csrf_token")
 
     def post(self, *args, csrf: bool = True, **kwargs):
         data = kwargs.get("data")

@@ -28,7 +28,11 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_STRATEGY": "moving-window",
     "LOGIN_LIMIT_PER_IP": "30 per 15 minutes",
-    "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+    # Failed logins for one account from one address, and for one account from anywhere:
+    # the pair limit stops guessing, the higher ceiling stops a spread-out attack, and a
+    # stranger alone cannot lock a member out (a password reset lifts both).
+    "LOGIN_LIMIT_PER_ACCOUNT_AND_IP": "5 per 15 minutes",
+    "LOGIN_LIMIT_PER_ACCOUNT": "50 per 15 minutes",
     "REGISTER_LIMIT_PER_IP": "10 per hour",
     "RESET_LIMIT_PER_IP": "10 per hour",
     "MAIL_SERVER": None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -100,6 +102,21 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     db.session.commit()
     return user
+
+
+def login_attempt_key(email: str) -> str:
+    """What failed logins for ``email`` are counted against: the address and the account's
+    current password, so choosing a new password (a reset) starts the count afresh."""
+    email = normalise_email(email)[:254]
+    user = find_user_by_email(email)
+    generation = hashlib.sha256(user.password_hash.encode()).hexdigest()[:16] if user else ""
+    return f"{email}:{generation}"
+
+
+def end_all_sessions(user: User) -> None:
+    """Sign ``user`` out everywhere: every session and remember-me cookie stops working."""
+    user.session_token = new_session_token()
+    db.session.commit()
 
 
 # --- invitations -------------------------------------------------------------------------

@@ -10,9 +10,11 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from thinktank.accounts import registration, service
@@ -42,8 +44,28 @@ def _login_failed(_response) -> bool:
     return bool(g.get("login_failed"))
 
 
+def _attempt_key() -> str:
+    if "login_attempt_key" not in g:
+        g.login_attempt_key = service.login_attempt_key(request.form.get("email", ""))
+    return g.login_attempt_key
+
+
 def _account_key() -> str:
-    return "login-account:" + service.normalise_email(request.form.get("email", ""))[:254]
+    return "login-account:" + _attempt_key()
+
+
+def _account_and_address_key() -> str:
+    # One address guessing at an account blocks only itself; the account's own ceiling is
+    # higher, so a stranger cannot lock a member out from where the member logs in.
+    return f"login-pair:{_attempt_key()}:{get_remote_address()}"
+
+
+def _log_in(user, remember: bool = False) -> None:
+    """Start a signed-in session with a new CSRF token: one planted before login is worthless."""
+    field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field_name, None)
+    g.pop(field_name, None)
+    login_user(user, remember=remember)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -56,6 +78,12 @@ def _account_key() -> str:
     methods=["POST"],
     deduct_when=_login_failed,
 )
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_IP"],
+    key_func=_account_and_address_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(next_from_request() or url_for("public.index"))
@@ -63,7 +91,7 @@ def login():
     if form.validate_on_submit():
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _log_in(user, remember=form.remember.data)
             flash(_("You are logged in. Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(next_from_request() or url_for("public.index"))
         g.login_failed = True
@@ -74,6 +102,8 @@ def login():
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
     if request.method == "POST":
+        if current_user.is_authenticated:
+            service.end_all_sessions(current_user)
         logout_user()
         flash(_("You are logged out."), "success")
         return redirect(url_for("public.index"))
@@ -113,7 +143,7 @@ def confirm_registration(token: str):
     form = Form()
     if form.validate_on_submit():
         user = registration.confirm_registration(token)
-        login_user(user)
+        _log_in(user)
         flash(_("Your account has been created. Welcome!"), "success")
         return redirect(url_for("public.index"))
     return render_template("accounts/register_confirm.html", form=form, email=email)
@@ -138,7 +168,7 @@ def accept_invitation(token: str):
             db.session.rollback()
             attach_error(form, error)
         else:
-            login_user(user)
+            _log_in(user)
             flash(_("Welcome to the think tank, %(name)s.", name=user.display_name), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/invitation_accept.html", form=form, invitation=invitation)
@@ -173,7 +203,7 @@ def reset_password(token: str):
             db.session.rollback()
             attach_error(form, error)
         else:
-            login_user(user)
+            _log_in(user)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("public.index"))
     return render_template("accounts/reset_password.html", form=form)
@@ -214,6 +244,15 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"))
     return _render_profile(password_form=form)
+
+
+@bp.post("/profile/logout-everywhere")
+@permission_required("edit_profile")
+def logout_everywhere():
+    service.end_all_sessions(current_user)
+    logout_user()
+    flash(_("You are logged out on all devices."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 def _render_profile(profile_form=None, password_form=None):

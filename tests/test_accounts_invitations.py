@@ -55,14 +55,44 @@ def test_secretariat_invites_and_the_invitee_joins_as_member(app, client_as, sec
     assert "Ny Ekspert" in page_text(invitee.get("/"))
 
 
-def test_secretariat_can_invite_secretariat(app, client_as, secretariat):
-    _invite(client_as(secretariat), role="secretariat")
+def test_admin_invites_secretariat_staff(app, client_as, admin):
+    client = client_as(admin)
+    assert '<option value="secretariat">' in client.get("/invitations/").get_data(as_text=True)
+    assert _invite(client, role="secretariat").status_code == 302
     app.test_client().post(_link(app), data=ACCEPT)
     with app.app_context():
         assert (
             db.session.scalar(select(User.role).where(User.email == "ny@odense.dk"))
             == Role.SECRETARIAT
         )
+
+
+def test_secretariat_is_not_offered_to_invite_secretariat_staff(client_as, secretariat):
+    html = client_as(secretariat).get("/invitations/").get_data(as_text=True)
+    assert '<option value="member">' in html
+    assert 'value="secretariat"' not in html
+
+
+def test_secretariat_cannot_invite_secretariat_staff_by_a_crafted_post(app, client_as, secretariat):
+    response = _invite(client_as(secretariat), role="secretariat")
+    assert response.status_code == 200
+    assert "Ikke et gyldigt valg." in page_text(response)
+    assert 'value="ny@odense.dk"' in response.get_data(as_text=True)  # what was typed is kept
+    with app.app_context():
+        assert db.session.scalar(select(Invitation)) is None
+        assert outbox() == []
+
+
+def test_the_service_refuses_a_secretariat_invitation_from_the_secretariat(app, secretariat):
+    from thinktank.accounts import service
+    from thinktank.errors import NotAllowed
+
+    with app.test_request_context():
+        actor = db.session.get(User, secretariat.id)
+        with pytest.raises(NotAllowed):
+            service.invite(actor, "ny@odense.dk", Role.SECRETARIAT)
+        assert db.session.scalar(select(Invitation)) is None
+        assert outbox() == []
 
 
 @pytest.mark.parametrize("role", ["admin", "reader", "emperor", ""])

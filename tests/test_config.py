@@ -7,6 +7,8 @@ import pytest
 from thinktank import create_app
 from thinktank.config import ConfigurationError
 
+STRONG_KEY = "9f2c4e1ab7d35068c1e4f7a2b9d06e3f5a8c1d4e7b0a3f6c9e2d5b8a1c4f7e0d"
+
 
 def test_production_without_secret_key_stops_with_a_clear_message(monkeypatch, tmp_path):
     monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
@@ -16,9 +18,49 @@ def test_production_without_secret_key_stops_with_a_clear_message(monkeypatch, t
         create_app()
 
 
+@pytest.mark.parametrize(
+    "key",
+    [
+        "k",
+        "test-secret-key",
+        "0123456789abcdef0123456789abcde",  # 31 bytes
+        "a" * 64,
+        "abababababababababababababababababababab",
+        "this-is-our-very-own-secret-key-for-production",
+        "changeme-changeme-changeme-0123456789",
+        "Skift mig, jeg er et eksempel på en nøgle!",
+    ],
+)
+def test_production_refuses_a_weak_secret_key_with_a_clear_message(monkeypatch, tmp_path, key):
+    monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("THINKTANK_SECRET_KEY", key)
+    monkeypatch.setenv("THINKTANK_BASE_URL", "https://taenketanken.example")
+    monkeypatch.delenv("THINKTANK_ENV", raising=False)
+    with pytest.raises(ConfigurationError, match="THINKTANK_SECRET_KEY is too weak"):
+        create_app()
+
+
+@pytest.mark.parametrize(
+    "key", [STRONG_KEY, "Jr0uV1qk_Zx8Hn3dWc5mPt7sYb2LfA9eGh4Ko6Qi-Ru", "ø" * 3 + STRONG_KEY[:29]]
+)
+def test_production_starts_with_a_generated_secret_key(monkeypatch, tmp_path, key):
+    monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("THINKTANK_SECRET_KEY", key)
+    monkeypatch.setenv("THINKTANK_BASE_URL", "https://taenketanken.example")
+    monkeypatch.delenv("THINKTANK_ENV", raising=False)
+    assert create_app().config["SECRET_KEY"] == key
+
+
+def test_development_accepts_a_short_key_of_its_own(monkeypatch, tmp_path):
+    monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("THINKTANK_ENV", "development")
+    monkeypatch.setenv("THINKTANK_SECRET_KEY", "dev")
+    assert create_app().config["SECRET_KEY"] == "dev"
+
+
 def test_production_without_base_url_stops_with_a_clear_message(monkeypatch, tmp_path):
     monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setenv("THINKTANK_SECRET_KEY", "k")
+    monkeypatch.setenv("THINKTANK_SECRET_KEY", STRONG_KEY)
     monkeypatch.delenv("THINKTANK_BASE_URL", raising=False)
     monkeypatch.delenv("THINKTANK_ENV", raising=False)
     with pytest.raises(ConfigurationError, match="THINKTANK_BASE_URL"):
@@ -59,7 +101,7 @@ def test_instance_file_then_environment(monkeypatch, tmp_path):
 
 def test_postgres_urls_use_psycopg3(monkeypatch, tmp_path):
     monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setenv("THINKTANK_SECRET_KEY", "k")
+    monkeypatch.setenv("THINKTANK_SECRET_KEY", STRONG_KEY)
     monkeypatch.setenv("THINKTANK_BASE_URL", "https://taenketanken.example")
     monkeypatch.setenv("THINKTANK_DATABASE_URL", "postgres://u@db/tt")
     assert create_app().config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/tt"
@@ -67,7 +109,7 @@ def test_postgres_urls_use_psycopg3(monkeypatch, tmp_path):
 
 def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setenv("THINKTANK_SECRET_KEY", "k")
+    monkeypatch.setenv("THINKTANK_SECRET_KEY", STRONG_KEY)
     monkeypatch.setenv("THINKTANK_BASE_URL", "https://taenketanken.example")
     monkeypatch.delenv("THINKTANK_DATABASE_URL", raising=False)
     uri = create_app().config["SQLALCHEMY_DATABASE_URI"]
@@ -96,7 +138,7 @@ def test_sqlite_pragmas(app):
 
 def test_production_hashes_passwords_with_full_cost_scrypt(monkeypatch, tmp_path):
     monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setenv("THINKTANK_SECRET_KEY", "k")
+    monkeypatch.setenv("THINKTANK_SECRET_KEY", STRONG_KEY)
     monkeypatch.setenv("THINKTANK_BASE_URL", "https://taenketanken.example")
     app = create_app()
     assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import page_text
+from thinktank.accounts.models import User
 from thinktank.accounts.roles import Role
 from thinktank.audit.models import AuditEvent
 from thinktank.discussion.models import Comment, CommentRevision, Flag, FlagResolution, Removal
@@ -232,3 +233,41 @@ def test_queue_is_for_the_secretariat(client_as, make_user, role, member, make_c
     client = client_as(make_user(role))
     assert client.get("/moderation/").status_code == 403
     assert client.post(f"/moderation/comments/{comment.id}/dismiss", data={}).status_code == 403
+
+
+def test_a_removed_comment_offers_no_reply_and_refuses_one(
+    app, client_as, member, secretariat, make_user, make_case, make_comment
+):
+    case = make_case(state="open", visibility="public")
+    removed = make_comment(case, member, "Fjernes")
+    kept = make_comment(case, member, "Bliver")
+    client_as(secretariat).post(f"/comments/{removed.id}/remove", data={"reason": "Off topic"})
+    replier = client_as(make_user(Role.MEMBER))
+    page = replier.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f"/comments/{kept.id}/reply" in page  # the link a reply would use, for a live comment
+    assert f"/comments/{removed.id}/reply" not in page
+    form = replier.get(f"/comments/{removed.id}/reply")
+    assert form.status_code == 403
+    assert "En fjernet kommentar kan ikke besvares." in page_text(form)
+    assert 'name="body"' not in form.get_data(as_text=True)
+    posted = replier.post(f"/comments/{removed.id}/reply", data={"body": "Mit svar"})
+    assert posted.status_code == 403
+    with app.app_context():
+        assert db.session.scalar(select(Comment).where(Comment.parent_id == removed.id)) is None
+
+
+def test_the_service_refuses_a_reply_to_a_removed_comment(
+    app, member, secretariat, make_case, make_comment
+):
+    from thinktank.discussion import service
+    from thinktank.errors import InvalidTransition
+
+    case = make_case(state="open", visibility="public")
+    removed = make_comment(case, member, "Fjernes")
+    with app.test_request_context("/"):
+        moderator = db.session.get(User, secretariat.id)
+        service.remove(moderator, removed.id, "Off topic")
+    with pytest.raises(InvalidTransition):
+        make_comment(case, member, "Mit svar", parent=removed)
+    with app.app_context():
+        assert db.session.scalar(select(Comment).where(Comment.parent_id == removed.id)) is None

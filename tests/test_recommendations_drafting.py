@@ -394,3 +394,73 @@ def test_citation_picker_shows_readable_text_not_markdown(
 
     assert "Vigtigt Borgeren skal altid høres." in form
     assert "**Borgeren**" not in form and "## Vigtigt" not in form
+
+
+# --- a removed comment is never cited ------------------------------------------------------
+
+
+def _closed_case_with_comments(app, make_case, make_comment, author):
+    from thinktank.cases.models import Case
+
+    case = make_case(state="open", visibility="public")
+    kept = make_comment(case, author, "Borgeren skal altid kunne nå et menneske.")
+    removed = make_comment(case, author, "Fjernet fordi den nævnte en borger ved navn.")
+    with app.app_context():
+        db.session.get(Case, case.id).state = "closed"
+        db.session.commit()
+    return case, kept, removed
+
+
+def _remove(app, secretariat, comment):
+    from thinktank.accounts.models import User
+    from thinktank.discussion import service as discussion
+
+    with app.test_request_context("/"):
+        discussion.remove(db.session.get(User, secretariat.id), comment.id, "Personoplysninger")
+
+
+def test_a_removed_comment_is_neither_offered_nor_accepted_as_a_citation(
+    app, client_as, secretariat, member, make_case, make_comment
+):
+    case, kept, removed = _closed_case_with_comments(app, make_case, make_comment, member)
+    _remove(app, secretariat, removed)
+    client = client_as(secretariat)
+    form = client.get(f"/cases/{case.id}/recommendation").get_data(as_text=True)
+    assert f'value="{kept.id}"' in form and f'value="{removed.id}"' not in form
+    response = client.post(
+        f"/cases/{case.id}/recommendation",
+        data=DRAFT | {"citations": [str(kept.id), str(removed.id)]},
+    )
+    assert response.status_code == 200
+    assert "Kun kommentarer fra sagens drøftelse kan citeres." in page_text(response)
+    assert _count(app, Recommendation) == 0 and _count(app, Citation) == 0
+
+
+def test_a_cited_comment_removed_later_drops_out_of_the_draft_and_the_publication(
+    app, client_as, secretariat, member, make_case, make_comment, make_recommendation
+):
+    from datetime import timedelta
+
+    from thinktank.accounts.models import User
+    from thinktank.models import local_today
+    from thinktank.recommendations import service
+    from thinktank.recommendations.models import RecommendationVersion
+
+    case, kept, removed = _closed_case_with_comments(app, make_case, make_comment, member)
+    draft = make_recommendation("draft", case=case, citations=[kept.id, removed.id])
+    _remove(app, secretariat, removed)
+    page = page_text(client_as(secretariat).get(f"/recommendations/{draft.id}/draft"))
+    assert "Borgeren skal altid kunne nå et menneske." in page
+    assert "nævnte en borger" not in page
+    with app.test_request_context("/"):
+        staff = db.session.get(User, secretariat.id)
+        recommendation = db.session.get(Recommendation, draft.id)
+        service.send_to_review(staff, recommendation, deadline=service.default_review_deadline())
+        recommendation.review_deadline = local_today() - timedelta(days=1)
+        db.session.commit()
+        service.publish(staff, recommendation)
+        version = db.session.scalar(select(RecommendationVersion))
+        assert [cited["comment_id"] for cited in version.citations] == [kept.id]
+    public = page_text(client_as(None).get(f"/recommendations/{draft.id}"))
+    assert "Borgeren skal altid kunne nå et menneske." in public
+    assert "nævnte en borger" not in public

@@ -52,18 +52,18 @@ def test_session_cookie_is_httponly_and_lax(client, member):
     assert cookie.http_only and cookie.same_site == "Lax"
 
 
-def test_a_forged_host_header_never_reaches_links_in_mail_or_pages(make_app, member):
-    """Absolute links come from BASE_URL: a reset e-mail cannot be made to point elsewhere."""
-    from thinktank.notifications.mail import outbox
+@pytest.mark.parametrize("path", ["/", "/profile", "/cases/", "/no-such-page", "/log"])
+def test_pages_for_a_logged_in_user_are_never_stored(client_as, member, path):
+    response = client_as(member).get(path)
+    assert response.headers["Cache-Control"] == "no-store"
 
-    # without CSRF: the test client keeps its session cookie for localhost only
-    app = make_app(WTF_CSRF_ENABLED=False)
-    client = app.test_client()
-    forged = {"HTTP_HOST": "evil.example"}
-    client.post("/reset", data={"email": member.email}, csrf=False, environ_overrides=forged)
-    with app.app_context():
-        body = outbox()[-1].get_content()
-    assert "http://localhost/reset/" in body and "evil.example" not in body
-    page = client.get("/cases/", environ_overrides=forged).get_data(as_text=True)
-    assert '<link rel="canonical" href="http://localhost/cases/">' in page
-    assert "evil.example" not in page
+
+def test_a_post_answer_to_a_logged_in_user_is_never_stored(client_as, member):
+    response = client_as(member).post("/profile", data={"display_name": ""})
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_anonymous_pages_and_static_files_may_be_cached(client, client_as, member):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    static = client_as(member).get("/static/css/site.css")
+    assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")

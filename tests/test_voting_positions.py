@@ -182,3 +182,21 @@ def test_approved_positions_for_the_discussion(app, client_as, member, secretari
     with app.app_context():
         found = [(p.case_id, p.title) for p in approved_positions(case.id)]
     assert found == [(case.id, "Ja"), (case.id, "Nej")]
+
+
+def test_an_approved_position_cannot_be_rejected(app, client_as, member, secretariat, make_case):
+    case = make_case(state="open", visibility="public")
+    staff = client_as(secretariat)
+    _propose(client_as(member), case.id)
+    [position] = _positions(app, case.id)
+    staff.post(f"/cases/{case.id}/positions/{position.id}/approve", data={})
+    edit_page = staff.get(f"/cases/{case.id}/positions/{position.id}/edit")
+    assert "/reject" not in edit_page.get_data(as_text=True)  # no reject form is offered
+    response = staff.post(
+        f"/cases/{case.id}/positions/{position.id}/reject", data={"reject-reason": "Alligevel ikke"}
+    )
+    assert response.status_code == 409
+    assert "Kun en foreslået holdning kan afvises." in page_text(response)
+    [stored] = _positions(app, case.id)
+    assert (stored.status, stored.rejection_reason) == (PositionStatus.APPROVED, "")
+    assert NEW["position-title"] in page_text(client_as(None).get(f"/cases/{case.id}"))

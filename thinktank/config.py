@@ -45,6 +45,7 @@ DEFAULTS: dict[str, object] = {
     "MAIL_BACKEND": None,  # "smtp", "log" or "memory"; derived from MAIL_SERVER when unset
     "INVITATION_MAX_AGE": timedelta(days=14),
     "PASSWORD_RESET_MAX_AGE": timedelta(hours=2),
+    "REGISTRATION_MAX_AGE": timedelta(days=2),
     "PASSWORD_HASH_METHOD": "scrypt",
     "BABEL_DEFAULT_LOCALE": "da",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
@@ -110,6 +111,8 @@ def _derive(app: Flask) -> None:
                 "print(secrets.token_hex(32))')), or set THINKTANK_ENV=development for local use."
             )
         config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
+    elif production and not config.get("TESTING"):
+        _refuse_weak_secret_key(config["SECRET_KEY"])
 
     _derive_base_url(config, production)
 
@@ -129,6 +132,35 @@ def _derive(app: Flask) -> None:
         config["CACHE_TYPE"] = "RedisCache"
         # A Redis that does not answer must not hold a page up for long.
         config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
+
+
+# Words that show a key was typed by a person or copied from an example, not generated.
+_OBVIOUS_KEY_WORDS = (
+    "secret",
+    "hemmelig",
+    "changeme",
+    "change-me",
+    "password",
+    "example",
+    "default",
+)
+
+
+def _refuse_weak_secret_key(key: str) -> None:
+    """Whoever guesses the key can forge sessions and reset links: refuse one that is short
+    or made up by hand (a generated key has many different characters, no spaces, no words)."""
+    lowered = key.lower()
+    if (
+        len(key.encode()) < 32
+        or len(set(key)) < 10
+        or any(character.isspace() for character in key)
+        or any(word in lowered for word in _OBVIOUS_KEY_WORDS)
+    ):
+        raise ConfigurationError(
+            "THINKTANK_SECRET_KEY is too weak: in production it must be at least 32 random "
+            "bytes, not a word or a phrase (e.g. THINKTANK_SECRET_KEY=$(python -c 'import "
+            "secrets; print(secrets.token_hex(32))'))."
+        )
 
 
 def _derive_base_url(config, production: bool) -> None:
@@ -152,6 +184,12 @@ def _derive_base_url(config, production: bool) -> None:
     config["BASE_URL"] = f"{parts.scheme}://{parts.netloc}"
     config["SERVER_NAME"] = parts.netloc
     config["PREFERRED_URL_SCHEME"] = parts.scheme
+    # A request for any other host is answered 400 instead of a page (Flask's TRUSTED_HOSTS),
+    # so nothing the app does can ever depend on a forged Host or X-Forwarded-Host.
+    trusted = [parts.hostname]
+    if not production:
+        trusted += ["localhost", "127.0.0.1"]  # the development server's own addresses
+    config["TRUSTED_HOSTS"] = list(dict.fromkeys(trusted))
 
 
 def _normalise_database_url(url: str) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 
 class DomainError(Exception):
@@ -143,6 +143,13 @@ def register_error_handlers(app: Flask) -> None:
                 )
             ),
         )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error: SecurityError):
+        # The Host is not BASE_URL's (TRUSTED_HOSTS): no link can be built for this request,
+        # so the answer is plain text rather than the error page with its navigation.
+        message = _l("This site is not served at this address.")
+        return Response(str(message), status=400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -78,3 +78,9 @@ _role_rule("edit_profile", Role.READER)
 _role_rule("invite", Role.SECRETARIAT)
 _role_rule("manage_users", Role.ADMIN)
 _role_rule("view_audit_log", Role.ADMIN)
+
+
+@rule("invite_as")
+def _invite_as(user, role: Role) -> bool:
+    """The secretariat invites members; only an administrator invites secretariat staff."""
+    return has_role(user, Role.ADMIN if role == Role.SECRETARIAT else Role.SECRETARIAT)

@@ -112,13 +112,14 @@ class AcceptInvitationForm(AffiliationMixin, Form):
 
 class InviteForm(Form):
     email = _email_field(_l("E-mail address of the person to invite"))
-    role = SelectField(
-        _l("Role"),
-        choices=choices(
-            [("", _l("Choose a role"))] + [(r.value, r.label) for r in INVITABLE_ROLES]
-        ),
-        validators=[required(_l("Choose a role."))],
-    )
+    role = SelectField(_l("Role"), validators=[required(_l("Choose a role."))])
+
+    def __init__(self, *args, roles=INVITABLE_ROLES, **kwargs):
+        """``roles``: the ones this user may invite; no other is offered or accepted."""
+        super().__init__(*args, **kwargs)
+        self.role.choices = choices(
+            [("", _l("Choose a role"))] + [(r.value, r.label) for r in roles]
+        )
 
 
 class ResetRequestForm(Form):

@@ -20,7 +20,7 @@ from thinktank.errors import DomainError, NotAllowed, ValidationFailed
 from thinktank.extensions import db
 from thinktank.models import utcnow
 from thinktank.notifications.mail import send_mail
-from thinktank.permissions import require
+from thinktank.permissions import can, require
 
 _INVITATION_SALT = "thinktank-invitation"
 _RESET_SALT = "thinktank-password-reset"
@@ -85,22 +85,6 @@ def create_user(
     return user
 
 
-def register_reader(
-    *, email: str, display_name: str, password: str, organisation: str, sector: Sector | None
-) -> User:
-    """Self-registration: always a reader, whatever a crafted request asks for."""
-    user = create_user(
-        email=email,
-        display_name=display_name,
-        password=password,
-        organisation=organisation,
-        sector=sector,
-    )
-    record("user_registered", actor=user, subject=user)
-    db.session.commit()
-    return user
-
-
 _dummy_hash: str | None = None
 
 
@@ -147,6 +131,11 @@ def invitation_link(invitation: Invitation) -> str:
     return url_for("accounts.accept_invitation", token=token, _external=True)
 
 
+def invitable_roles(actor: User) -> list[Role]:
+    """The roles ``actor`` may invite someone as (secretariat staff only by an administrator)."""
+    return [role for role in INVITABLE_ROLES if can(actor, "invite_as", role)]
+
+
 def invite(actor: User, email: str, role: Role | str) -> Invitation:
     """Invite ``email`` as ``role``; a pending invitation to the same address is replaced."""
     require("invite", user=actor)
@@ -156,6 +145,7 @@ def invite(actor: User, email: str, role: Role | str) -> Invitation:
         raise ValidationFailed(_("Choose a role from the list."), field="role") from None
     if role not in INVITABLE_ROLES:
         raise ValidationFailed(_("Choose a role from the list."), field="role")
+    require("invite_as", role, user=actor)
     email = normalise_email(email)
     _ensure_email_free(email)
     now = utcnow()

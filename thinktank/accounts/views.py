@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from thinktank.accounts import service
+from thinktank.accounts import registration, service
 from thinktank.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -32,7 +32,7 @@ from thinktank.accounts.forms import (
 from thinktank.accounts.models import Invitation
 from thinktank.errors import ValidationFailed
 from thinktank.extensions import db, limiter
-from thinktank.forms import attach_error
+from thinktank.forms import Form, attach_error
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required
 from thinktank.redirects import next_from_request
@@ -118,7 +118,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = service.register_reader(
+            registration.start_registration(
                 email=form.email.data,
                 display_name=form.display_name.data,
                 password=form.password.data,
@@ -129,10 +129,24 @@ def register():
             db.session.rollback()
             attach_error(form, error)
         else:
-            _log_in(user)
-            flash(_("Your account has been created. Welcome!"), "success")
-            return redirect(url_for("public.index"))
+            # the same page whether or not the address has an account (the mail differs)
+            return render_template("accounts/register_sent.html", email=form.email.data)
     return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+def confirm_registration(token: str):
+    if current_user.is_authenticated:
+        return redirect(url_for("public.index"))
+    email = registration.check_registration_token(token)
+    # a button, not the GET itself, creates the account: mail scanners open links too
+    form = Form()
+    if form.validate_on_submit():
+        user = registration.confirm_registration(token)
+        _log_in(user)
+        flash(_("Your account has been created. Welcome!"), "success")
+        return redirect(url_for("public.index"))
+    return render_template("accounts/register_confirm.html", form=form, email=email)
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -252,7 +266,7 @@ def _render_profile(profile_form=None, password_form=None):
 @bp.route("/invitations/", methods=["GET", "POST"])
 @permission_required("invite")
 def invitations():
-    form = InviteForm()
+    form = InviteForm(roles=service.invitable_roles(current_user))
     if form.validate_on_submit():
         try:
             invitation = service.invite(current_user, form.email.data, form.role.data)

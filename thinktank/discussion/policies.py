@@ -21,6 +21,13 @@ def can_delete(user, comment: Comment) -> bool:
     return _own(user, comment) and not comment.is_removed
 
 
+@rule("reply_to_comment")
+def can_reply(user, comment: Comment) -> bool:
+    """Whether the discussion takes posts is the subject's rule; a removed comment never
+    gets an answer (there is nothing left to answer, and no form is offered)."""
+    return has_role(user, Role.READER) and not comment.is_removed
+
+
 @rule("remove_comment")
 def can_remove(user, comment: Comment) -> bool:
     return has_role(user, Role.SECRETARIAT) and not comment.is_removed

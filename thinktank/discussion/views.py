@@ -11,11 +11,11 @@ from thinktank.cases import sections
 from thinktank.concurrency import EditConflict
 from thinktank.discussion import policies, service  # noqa: F401 (policies registers rules)
 from thinktank.discussion.forms import CommentForm, FlagForm, RemoveForm
-from thinktank.errors import ValidationFailed
+from thinktank.errors import NotAllowed, ValidationFailed
 from thinktank.extensions import db
 from thinktank.forms import attach_error, preview_or_ready
 from thinktank.pagination import paginate
-from thinktank.permissions import permission_required, require
+from thinktank.permissions import can, permission_required, require
 
 bp = Blueprint("discussion", __name__)
 
@@ -85,6 +85,8 @@ def reply(comment_id: int):
     refusal = described.why_not_post(current_user, subject)
     if refusal:
         raise refusal
+    if not can(current_user, "reply_to_comment", parent):
+        raise NotAllowed(_("A removed comment cannot be answered."))
     form = CommentForm().with_positions(dict(described.positions(subject)))
     if request.method == "GET" and request.args.get("quote"):
         form.body.data = service.quote(parent)

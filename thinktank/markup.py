@@ -109,14 +109,15 @@ class _FitToPage(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         levels = _heading_levels(root)
-        for parent in list(root.iter()):
-            if parent.tag in levels:
-                parent.tag = levels[parent.tag]
-            for child in list(parent):
-                if child.tag == "img":
-                    _replace_by_text(parent, child, child.get("alt", ""))
-                elif child.tag == "a" and not _keeps_target(child):
-                    _unwrap(parent, child)
+        pairs = [(parent, child) for parent in root.iter() for child in parent]
+        # Innermost first: a link is unwrapped only after what it holds has been fitted.
+        for parent, child in reversed(pairs):
+            if child.tag in levels:
+                child.tag = levels[child.tag]
+            if child.tag == "img":
+                _replace_by_text(parent, child, child.get("alt", ""))
+            elif child.tag == "a" and not _keeps_target(child):
+                _unwrap(parent, child)
 
 
 def _keeps_target(link: etree.Element) -> bool:

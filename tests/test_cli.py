@@ -100,6 +100,7 @@ def test_rerender_markdown_covers_recommendations_versions_opinions_and_revision
     app, make_recommendation, make_case, make_comment, member, client_as
 ):
     from thinktank.discussion.models import Comment, CommentRevision
+    from thinktank.frozen import rewriting
     from thinktank.recommendations import service
     from thinktank.recommendations.models import (
         MinorityOpinion,
@@ -120,9 +121,11 @@ def test_rerender_markdown_covers_recommendations_versions_opinions_and_revision
         for model in (Recommendation, MinorityOpinion, Comment):
             for row in db.session.scalars(db.select(model)):
                 row.body_html, row.markup_version = stale, 1
-        for model in (RecommendationVersion, CommentRevision):
-            for row in db.session.scalars(db.select(model)):
-                row.body_html = stale
+        # A published version is frozen: only its HTML may be rewritten, as the command does.
+        with rewriting(RecommendationVersion.body_html):
+            for model in (RecommendationVersion, CommentRevision):
+                for row in db.session.scalars(db.select(model)):
+                    row.body_html = stale
         db.session.commit()
 
     result = app.test_cli_runner().invoke(args=["rerender-markdown"])

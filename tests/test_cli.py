@@ -90,7 +90,11 @@ def test_rerender_markdown_updates_stale_html(app, make_case, make_comment, memb
         db.session.get(Comment, comment.id).markup_version = 0
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["rerender-markdown"])
-    assert "1 cases and 1 comments re-rendered." in result.output
+    assert result.exit_code == 0, result.output
+    assert "  cases: 1\n" in result.output
+    assert "  comments: 1\n" in result.output
+    assert "  recommendations: 0\n" in result.output
+    assert result.output.endswith("  in all: 2\n")
     with app.app_context():
         assert db.session.get(Case, case.id).dilemma_html == "<p><strong>fed</strong></p>"
         assert db.session.get(Comment, comment.id).body_html == "<p><em>kursiv</em></p>"
@@ -100,6 +104,7 @@ def test_rerender_markdown_covers_recommendations_versions_opinions_and_revision
     app, make_recommendation, make_case, make_comment, member, client_as
 ):
     from thinktank.discussion.models import Comment, CommentRevision
+    from thinktank.frozen import rewriting
     from thinktank.recommendations import service
     from thinktank.recommendations.models import (
         MinorityOpinion,
@@ -120,14 +125,26 @@ def test_rerender_markdown_covers_recommendations_versions_opinions_and_revision
         for model in (Recommendation, MinorityOpinion, Comment):
             for row in db.session.scalars(db.select(model)):
                 row.body_html, row.markup_version = stale, 1
-        for model in (RecommendationVersion, CommentRevision):
-            for row in db.session.scalars(db.select(model)):
-                row.body_html = stale
+        # A published version is frozen: only its HTML may be rewritten, as the command does.
+        with rewriting(RecommendationVersion.body_html):
+            for model in (RecommendationVersion, CommentRevision):
+                for row in db.session.scalars(db.select(model)):
+                    row.body_html = stale
         db.session.commit()
 
     result = app.test_cli_runner().invoke(args=["rerender-markdown"])
 
-    assert "2 recommendations and 1 minority opinions re-rendered." in result.output
+    assert result.exit_code == 0, result.output
+    for line in (
+        "recommendations: 2",
+        "published recommendation versions: 1",
+        "minority opinions: 1",
+        "comments: 1",
+        "earlier comment texts: 1",
+        "cases: 0",
+        "in all: 6",
+    ):
+        assert f"  {line}\n" in result.output
     with app.app_context():
         for model in (
             Recommendation,
@@ -138,3 +155,22 @@ def test_rerender_markdown_covers_recommendations_versions_opinions_and_revision
         ):
             for row in db.session.scalars(db.select(model)):
                 assert "<ul>\n<li>" in row.body_html, (model, row.body_html)
+
+
+def test_rerender_markdown_counts_only_texts_whose_html_changed(app, make_case, member):
+    from thinktank.cases.models import Case
+
+    case = make_case(state="open", dilemma="**fed**")
+    with app.app_context():
+        db.session.get(Case, case.id).markup_version = 0  # stale, but its HTML is current
+        db.session.commit()
+
+    first = app.test_cli_runner().invoke(args=["rerender-markdown"])
+    again = app.test_cli_runner().invoke(args=["rerender-markdown"])
+
+    assert "  cases: 0\n" in first.output and first.output.endswith("  in all: 0\n")
+    assert again.output.endswith("  in all: 0\n")
+    with app.app_context():
+        stored = db.session.get(Case, case.id)
+        assert stored.dilemma_html == "<p><strong>fed</strong></p>"
+        assert stored.markup_version > 0

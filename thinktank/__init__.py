@@ -56,10 +56,12 @@ def _init_logging(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from flask_babel import gettext
 
+    from thinktank import frozen
     from thinktank.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from thinktank.i18n import N_, select_locale
 
     db.init_app(app)
+    frozen.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -62,16 +62,16 @@ def seed_demo() -> None:
 @with_appcontext
 def rerender_markdown() -> None:
     """Render stored Markdown again after the sanitiser's rules changed (MARKUP_VERSION)."""
-    from thinktank.cases.service import rerender_markdown as rerender_cases
-    from thinktank.discussion.service import rerender_markdown as rerender_comments
-    from thinktank.recommendations.rerender import rerender_markdown as rerender_recommendations
-    from thinktank.voting.service import rerender_markdown as rerender_voting
+    from thinktank.markup import MARKUP_VERSION
+    from thinktank.stored_html import rerender_all
+    from thinktank.transaction import transaction
 
-    click.echo(f"{rerender_cases()} cases and {rerender_comments()} comments re-rendered.")
-    positions, ballots = rerender_voting()
-    click.echo(f"{positions} positions and {ballots} ballots re-rendered.")
-    recommendations, opinions = rerender_recommendations()
-    click.echo(f"{recommendations} recommendations and {opinions} minority opinions re-rendered.")
+    with transaction():
+        counts = rerender_all()
+    click.echo(f"Texts whose HTML changed under the sanitiser's rules version {MARKUP_VERSION}:")
+    for kind, changed in counts:
+        click.echo(f"  {kind}: {changed}")
+    click.echo(f"  in all: {sum(changed for _kind, changed in counts)}")
 
 
 @click.command("close-due-votes")

@@ -33,6 +33,7 @@ from thinktank.cases.vocabulary import (
     Visibility,
 )
 from thinktank.extensions import db
+from thinktank.frozen import rewriting
 from thinktank.notifications.models import Notification
 from thinktank.recommendations.models import (
     Adoption,
@@ -101,14 +102,16 @@ def dated(when: datetime | None) -> Iterator[datetime | None]:
         model: db.session.scalar(select(func.max(model.id))) or 0 for model, *_ in _ADDED_ROWS
     }
     yield when
-    for model, *columns in _ADDED_ROWS:
-        for name in columns:
-            column = getattr(model, name)
-            db.session.execute(
-                update(model)
-                .where(model.id > last_ids[model], column.is_not(None))
-                .values({name: when})
-            )
+    # The versions the block published are frozen: their publication date is all that moves.
+    with rewriting(RecommendationVersion.published_at):
+        for model, *columns in _ADDED_ROWS:
+            for name in columns:
+                column = getattr(model, name)
+                db.session.execute(
+                    update(model)
+                    .where(model.id > last_ids[model], column.is_not(None))
+                    .values({name: when})
+                )
     db.session.commit()
 
 

@@ -18,6 +18,7 @@ from thinktank.accounts.models import User
 from thinktank.cases.models import Case
 from thinktank.demo_cases import CHATBOT, DAYCARE_SUBSIDY, UNEMPLOYMENT
 from thinktank.extensions import db
+from thinktank.frozen import rewriting
 from thinktank.members.models import Interest, InterestKind
 from thinktank.members.service import InterestInput, declare_interest
 from thinktank.models import utcnow
@@ -409,6 +410,7 @@ def date_vote(case: Case, move: str, when: datetime) -> None:
     elif move == "close_voting":
         db.session.get(VotingRound, case.id).closed_at = when
         # A frozen result is never rewritten by the app; the demo only moves it into its past.
-        result = db.session.get(VoteResult, case.id)
-        result.frozen_at = when
-        result.snapshot = result.snapshot | {"at": when.isoformat()}
+        with rewriting(VoteResult.frozen_at, VoteResult.snapshot):
+            result = db.session.get(VoteResult, case.id)
+            result.frozen_at = when
+            result.snapshot = result.snapshot | {"at": when.isoformat()}

@@ -5,9 +5,17 @@ Two layers, so one mistake does not become a hole:
 1. Markdown never sees raw HTML as HTML. Its raw-HTML block preprocessor and inline pattern
    are switched off, so ``<script>`` in the source is ordinary text and comes out escaped,
    exactly as the user typed it (also inside code, where it is most often meant).
-2. bleach then cleans what Markdown made against an allow-list: the tags below, ``href`` and
-   ``title`` on links only, and only absolute http(s) and mailto links. No ``style``, no
-   ``class``, no images.
+2. nh3 then cleans what Markdown made against an allow-list: the tags below, ``href`` and
+   ``title`` on links only, and only absolute http(s) and mailto links (or a member's page
+   for a mention). No ``style``, no ``class``, no images, no comments. It parses the way a
+   browser does, so what it lets through is what a browser will see.
+
+Why nh3: it binds ``ammonia``, the Rust sanitiser built on html5ever (the HTML5 parser of
+Servo), which is maintained, fuzzed and fast. bleach, used before, has been deprecated by
+its maintainers since 2023 and rests on html5lib, which is no longer developed; the Python
+projects that sanitise user HTML (readme_renderer, NetBox, Open edX) moved to nh3 as well.
+nh3 has no token filters, so the decisions about links (which to keep, which to turn into
+text) are made on Markdown's tree before it, and nh3 checks them again as the second layer.
 
 What the page itself needs is decided here as well:
 
@@ -34,12 +42,11 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from html.parser import HTMLParser
 
-import bleach
 import markdown
-from bleach.html5lib_shim import Filter
+import nh3
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
@@ -48,7 +55,7 @@ from pymdownx.magiclink import RE_LINK, MagiclinkPattern
 
 from thinktank.markup_lists import ListLinesExtension
 
-MARKUP_VERSION = 4
+MARKUP_VERSION = 5
 
 # Markdown as members know it from GitHub, Discourse or Decidim: a single line break is a
 # line break, bare links and e-mail addresses become links, ~~text~~ is struck through,
@@ -73,7 +80,7 @@ _TAGS = frozenset(
     {"p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre", "blockquote"}
     | {"ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "del"}
 )
-_ATTRIBUTES = {"a": ["href", "title"]}
+_ATTRIBUTES = {"a": {"href", "title"}}
 _PROTOCOLS = frozenset({"http", "https", "mailto"})
 _ABSOLUTE_URL = ("http://", "https://", "mailto:")
 _LINK_REL = "nofollow noopener"
@@ -97,19 +104,27 @@ def _heading_levels(root: etree.Element) -> dict[str, str]:
 
 
 class _FitToPage(Treeprocessor):
-    """Demote headings, replace images by their alt text and take site-relative targets
-    from the author's own links (only mentions may point into the site), before bleach."""
+    """Demote headings, replace images by their alt text, and turn links without an allowed
+    target into their text (only mentions may point into the site), before nh3."""
 
     def run(self, root: etree.Element) -> None:
         levels = _heading_levels(root)
-        for parent in list(root.iter()):
-            if parent.tag in levels:
-                parent.tag = levels[parent.tag]
-            mention = parent.attrib.pop(_MENTION_MARK, None) if parent.tag == "a" else None
-            if parent.tag == "a" and mention is None and not _is_absolute(parent.get("href", "")):
-                parent.attrib.pop("href", None)
-            for image in parent.findall("img"):
-                _replace_by_text(parent, image, image.get("alt", ""))
+        pairs = [(parent, child) for parent in root.iter() for child in parent]
+        # Innermost first: a link is unwrapped only after what it holds has been fitted.
+        for parent, child in reversed(pairs):
+            if child.tag in levels:
+                child.tag = levels[child.tag]
+            if child.tag == "img":
+                _replace_by_text(parent, child, child.get("alt", ""))
+            elif child.tag == "a" and not _keeps_target(child):
+                _unwrap(parent, child)
+
+
+def _keeps_target(link: etree.Element) -> bool:
+    href = link.get("href", "")
+    if link.attrib.pop(_MENTION_MARK, None) is not None:
+        return _MEMBER_PATH.fullmatch(href) is not None
+    return _is_absolute(href)
 
 
 def _is_absolute(href: str) -> bool:
@@ -129,20 +144,16 @@ def _replace_by_text(parent: etree.Element, child: etree.Element, text: str) -> 
     parent.remove(child)
 
 
-class _SafeLinks(Filter):
-    """Links that kept their target get rel="nofollow noopener"; the others become text."""
-
-    def __iter__(self) -> Iterator[dict]:
-        kept: list[bool] = []
-        for token in super().__iter__():
-            if token.get("name") == "a" and token["type"] == "StartTag":
-                kept.append((None, "href") in token["data"])
-                if not kept[-1]:
-                    continue
-                token["data"][(None, "rel")] = _LINK_REL
-            elif token.get("name") == "a" and token["type"] == "EndTag" and not kept.pop():
-                continue
-            yield token
+def _unwrap(parent: etree.Element, child: etree.Element) -> None:
+    """Put ``child``'s text and elements in its place: a link becomes what it says."""
+    index = list(parent).index(child)
+    inside = list(child)
+    if inside:  # the link's tail follows its last element
+        inside[-1].tail = (inside[-1].tail or "") + (child.tail or "")
+        child.tail = None
+    _replace_by_text(parent, child, child.text or "")
+    for offset, element in enumerate(inside):
+        parent.insert(index + offset, element)
 
 
 class _Mentions(InlineProcessor):
@@ -183,23 +194,38 @@ def mention_as_written(token: str) -> str:
     return f"@{token}" if _HANDLE.fullmatch(token) else f"@[{token}]"
 
 
-def _allow_attribute(tag: str, name: str, value: str) -> bool:
+def _allow_attribute(tag: str, name: str, value: str) -> str | None:
+    """nh3's second look at what survived its allow-list (``value`` is decoded, as a browser
+    reads it): the attribute as it is, or None to drop it."""
+    if name == "rel":
+        return value if tag == "a" and value == _LINK_REL else None
     if name not in _ATTRIBUTES.get(tag, ()):
-        return False
+        return None
     if name != "href":
-        return True
-    # bleach hands over the value with its character references; browsers decode them.
-    target = html.unescape(value)
-    return target.lower().startswith(_ABSOLUTE_URL) or _MEMBER_PATH.fullmatch(target) is not None
+        return value
+    allowed = value.lower().startswith(_ABSOLUTE_URL) or _MEMBER_PATH.fullmatch(value)
+    return value if allowed else None
 
 
-_cleaner = bleach.Cleaner(
-    tags=_TAGS,
-    attributes=_allow_attribute,
-    protocols=_PROTOCOLS,
-    strip=True,
-    filters=[_SafeLinks],
+#: A link nh3 took the target from (one Markdown's tree kept but nh3 found invalid): its
+#: text stays, the link goes. nh3's output is normalised, and links never nest.
+_LINK_WITHOUT_TARGET = re.compile(
+    r'<a(?: title="[^"<>]*")? rel="' + re.escape(_LINK_REL) + r'">(.*?)</a>', re.DOTALL
 )
+
+
+def _clean(converted: str) -> str:
+    cleaned = nh3.clean(
+        converted,
+        tags=_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=_ATTRIBUTES,
+        attribute_filter=_allow_attribute,
+        strip_comments=True,
+        link_rel=_LINK_REL,
+        url_schemes=_PROTOCOLS,
+    )
+    return _LINK_WITHOUT_TARGET.sub(r"\1", cleaned)
 
 
 def _markdown(mentions: MentionResolver | None) -> markdown.Markdown:
@@ -222,7 +248,7 @@ def render_markdown(text: str | None, mentions: MentionResolver | None = None) -
         return Markup("")
     # A fresh converter per call: Markdown objects keep state (references, stash).
     converted = _markdown(mentions).convert(text)
-    return Markup(_cleaner.clean(converted))  # noqa: S704 - bleach cleaned it
+    return Markup(_clean(converted))  # noqa: S704 - nh3 cleaned it
 
 
 _BREAK = "\x00"
@@ -325,7 +351,7 @@ def plain_excerpt(text: str, length: int = 200) -> str:
 
     Plain text, not HTML: escape it where it is output (templates do).
     """
-    plain = html.unescape(bleach.clean(render_markdown(text), tags=set(), strip=True))
+    plain = html.unescape(nh3.clean(render_markdown(text), tags=set()))
     words = " ".join(plain.split())
     if len(words) <= length:
         return words

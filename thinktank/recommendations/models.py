@@ -14,6 +14,7 @@ from thinktank.accounts.models import User
 from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import AlgorithmRole, Domain, TechnologyKind
 from thinktank.extensions import db
+from thinktank.frozen import Frozen
 from thinktank.models import (
     LabelledEnum,
     UTCDateTime,
@@ -111,8 +112,10 @@ class Recommendation(db.Model):
         return self.status in (Status.DRAFT, Status.REVIEW)
 
 
-class RecommendationVersion(db.Model):
-    """A published version, frozen: its text, citations and minority opinions as published."""
+class RecommendationVersion(Frozen, db.Model):
+    """A published version, frozen: its text, citations and minority opinions as published.
+    Written when published and never changed or deleted (the model refuses it: see
+    ``frozen.py``); only rerender-markdown may re-render its ``body_html``."""
 
     __tablename__ = "recommendation_versions"
     __table_args__ = (UniqueConstraint("recommendation_id", "number"),)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from thinktank.extensions import db
+from thinktank.frozen import rewriting
 from thinktank.markup import MARKUP_VERSION, render_markdown
 from thinktank.recommendations.models import (
     MinorityOpinion,
@@ -28,13 +29,15 @@ def rerender_markdown() -> tuple[int, int]:
         recommendation.body_html = str(render_markdown(recommendation.body))
         recommendation.markup_version = MARKUP_VERSION
     ids = [recommendation.id for recommendation in stale]
-    for start in range(0, len(ids), 500):
-        for version in db.session.scalars(
-            select(RecommendationVersion).where(
-                RecommendationVersion.recommendation_id.in_(ids[start : start + 500])
-            )
-        ):
-            version.body_html = str(render_markdown(version.body))
+    # The one change a published version allows: its HTML from its own, unchanged source.
+    with rewriting(RecommendationVersion.body_html):
+        for start in range(0, len(ids), 500):
+            for version in db.session.scalars(
+                select(RecommendationVersion).where(
+                    RecommendationVersion.recommendation_id.in_(ids[start : start + 500])
+                )
+            ):
+                version.body_html = str(render_markdown(version.body))
     opinions = db.session.scalars(
         select(MinorityOpinion).where(MinorityOpinion.markup_version != MARKUP_VERSION)
     ).all()

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from thinktank.accounts.models import User
 from thinktank.extensions import db
+from thinktank.frozen import Frozen
 from thinktank.models import LabelledEnum, UTCDateTime, enum_column, set_labels, utcnow
 
 
@@ -152,8 +153,9 @@ class BallotChange(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class VoteResult(db.Model):
-    """The tally frozen when voting closed. Written once, never updated: see ``tally.py``."""
+class VoteResult(Frozen, db.Model):
+    """The tally frozen when voting closed. Written once, never updated or deleted (the model
+    refuses it: see ``frozen.py``); how it is counted: see ``tally.py``."""
 
     __tablename__ = "vote_results"
 

@@ -1,0 +1,52 @@
+"""Every text stored as Markdown with its rendered HTML, and re-rendering them all.
+
+``flask rerender-markdown`` uses :func:`rerender_all` after the sanitiser's rules changed
+(``MARKUP_VERSION``): each domain re-renders what an older version cooked, and this module
+counts, per kind of text, how many rows' HTML actually changed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from thinktank.cases.models import Case
+from thinktank.discussion.models import Comment, CommentRevision
+from thinktank.extensions import db
+from thinktank.recommendations.models import MinorityOpinion, Recommendation, RecommendationVersion
+from thinktank.voting.models import Ballot, Position
+
+#: (what the command calls them, model, its HTML columns): every stored rendering.
+STORED_HTML = (
+    ("cases", Case, ("dilemma_html", "benefits_html", "risks_html")),
+    ("positions", Position, ("explanation_html",)),
+    ("ballot reasons", Ballot, ("reason_html",)),
+    ("comments", Comment, ("body_html",)),
+    ("earlier comment texts", CommentRevision, ("body_html",)),
+    ("recommendations", Recommendation, ("body_html",)),
+    ("published recommendation versions", RecommendationVersion, ("body_html",)),
+    ("minority opinions", MinorityOpinion, ("body_html",)),
+)
+
+
+def _fingerprints(model, columns: tuple[str, ...]) -> dict[int, int]:
+    statement = select(model.id, *(getattr(model, name) for name in columns))
+    return {row[0]: hash(tuple(row[1:])) for row in db.session.execute(statement)}
+
+
+def rerender_all() -> list[tuple[str, int]]:
+    """Re-render every stored text an older sanitiser cooked; returns (kind, how many
+    changed) for each kind of text, in the order of ``STORED_HTML``."""
+    from thinktank.cases.service import rerender_markdown as rerender_cases
+    from thinktank.discussion.service import rerender_markdown as rerender_comments
+    from thinktank.recommendations.rerender import rerender_markdown as rerender_recommendations
+    from thinktank.voting.service import rerender_markdown as rerender_voting
+
+    before = [_fingerprints(model, columns) for _kind, model, columns in STORED_HTML]
+    for rerender in (rerender_cases, rerender_voting, rerender_comments, rerender_recommendations):
+        rerender()
+    db.session.flush()  # the counts below read the database
+    counts = []
+    for (kind, model, columns), earlier in zip(STORED_HTML, before, strict=True):
+        now = _fingerprints(model, columns)
+        counts.append((kind, sum(1 for key, value in now.items() if earlier.get(key) != value)))
+    return counts

@@ -135,3 +135,60 @@ def test_comments_sent_at_the_same_instant_are_posted_once(
         thread.join(timeout=60)
     assert errors == []
     assert _count(app, Comment) == 2
+
+
+# --- positions ---------------------------------------------------------------------------
+
+POSITION = {
+    "position-title": "Ja, hvis borgeren kan anfægte sin kategori",
+    "position-explanation": "Ret til indsigt.",
+}
+
+
+def _propose(client, case, **fields):
+    return client.post(f"/cases/{case.id}/positions/new", data=POSITION | fields)
+
+
+@pytest.mark.parametrize("who", ["member", "secretariat"])
+def test_a_position_sent_twice_is_made_once(app, client_as, make_user, make_case, who):
+    from thinktank.voting.models import Position
+
+    case = make_case(state="open")
+    client = client_as(make_user(Role(who)))
+    first, second = _propose(client, case), _propose(client, case)
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    assert _count(app, Position) == 1
+
+
+def test_a_different_position_or_one_after_the_window_is_a_new_one(
+    app, client_as, member, make_case
+):
+    from thinktank.voting.models import Position
+
+    case = make_case(state="open")
+    client = client_as(member)
+    _propose(client, case)
+    _propose(client, case, **{"position-title": "Nej"})
+    assert _count(app, Position) == 2
+    _age(app, Position, WINDOW.total_seconds() + 1)
+    _propose(client, case)
+    assert _count(app, Position) == 3
+
+
+# --- recommendation drafts ---------------------------------------------------------------
+
+
+def test_a_recommendation_draft_sent_twice_is_one_draft(app, client_as, secretariat, make_case):
+    from thinktank.recommendations.models import Recommendation
+
+    case = make_case(state="closed")
+    client = client_as(secretariat)
+    draft = {"title": "Brug kun rådgivende modeller", "summary": "Kort.", "body": "Tekst."}
+    first = client.post(f"/cases/{case.id}/recommendation", data=draft)
+    second = client.post(f"/cases/{case.id}/recommendation", data=draft)
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    assert _count(app, Recommendation) == 1
+    client.post(f"/cases/{case.id}/recommendation", data=draft | {"body": "Anden tekst."})
+    assert _count(app, Recommendation) == 2

@@ -45,12 +45,18 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_logging(app: Flask) -> None:
-    logger = logging.getLogger("thinktank")
-    if not logger.handlers and not app.testing:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    # flask-limiter's own logger says when the rate-limit storage is unreachable; it has only
+    # a NullHandler, so without ours that warning would never reach the server's log
+    for name in ("thinktank", "flask-limiter"):
+        logger = logging.getLogger(name)
+        has_output = any(isinstance(h, logging.StreamHandler) for h in logger.handlers)
+        if not has_output and not app.testing:
+            handler = logging.StreamHandler()
+            handler.setFormatter(
+                logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+            )
+            logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def _init_extensions(app: Flask) -> None:

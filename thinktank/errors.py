@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, SecurityError
+
+log = logging.getLogger(__name__)
+
+#: Seconds a client is asked to wait before retrying while the database is unreachable.
+DATABASE_RETRY_AFTER = 30
+
+#: The database cannot be reached (refused, lost, locked, timed out, the pool exhausted):
+#: a passing outage, answered with 503, not a bug.
+DATABASE_UNAVAILABLE = (OperationalError, PoolTimeoutError)
 
 
 class DomainError(Exception):
@@ -81,6 +94,7 @@ ERROR_TITLES = {
     413: _l("Too much data"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong"),
+    503: _l("Tænketanken is temporarily unavailable"),
 }
 
 ERROR_MESSAGES = {
@@ -92,6 +106,7 @@ ERROR_MESSAGES = {
     413: _l("The request contained too much data."),
     429: _l("You have tried too many times. Please wait a little and try again."),
     500: _l("An unexpected error occurred. It has been logged; please try again later."),
+    503: _l("The service is temporarily unavailable. Please try again in a little while."),
 }
 
 
@@ -121,6 +136,40 @@ def _back_url() -> str | None:
     if referrer.netloc != request.host or referrer.path == request.path:
         return None
     return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+
+
+def database_unavailable_response(error: Exception):
+    """503 with Retry-After and a calm page that needs neither the database nor the user."""
+    log.error("database unreachable, answered 503: %s", getattr(error, "orig", None) or error)
+    from thinktank.extensions import login_manager
+
+    # Without the database the logged-in user cannot be loaded: from here on this request is
+    # anonymous, so nothing later (locale, headers) tries to load them again.
+    login_manager._update_request_context_with_user()
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER)}
+    message = str(ERROR_MESSAGES[503])
+    if _wants_json():
+        return jsonify(error={"status": 503, "message": message}), 503, headers
+    # Straight from the Jinja environment: context processors (the unread count) need the DB.
+    page = current_app.jinja_env.get_template("errors/unavailable.html")
+    return page.render(locale=str(get_locale()), retry_url=_retry_url()), 503, headers
+
+
+def _retry_url() -> str:
+    """This page again for a GET; for a form post, the page the form was on."""
+    from urllib.parse import urlsplit
+
+    from thinktank.redirects import safe_next
+
+    if request.method in ("GET", "HEAD"):
+        target = request.full_path.rstrip("?")
+    else:
+        referrer = urlsplit(request.referrer or "")
+        same_site = referrer.netloc == request.host
+        target = (
+            referrer.path + (f"?{referrer.query}" if referrer.query else "") if same_site else ""
+        )
+    return safe_next(target) or url_for("public.index")
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -158,6 +207,12 @@ def register_error_handlers(app: Flask) -> None:
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         return body, status, headers
 
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.register_error_handler(unavailable, database_unavailable_response)
+
     @app.errorhandler(500)
-    def internal_error(_error):
+    def internal_error(error):
+        # an unreachable database outside a view (a request hook) ends here, not in the above
+        if isinstance(getattr(error, "original_exception", None), DATABASE_UNAVAILABLE):
+            return database_unavailable_response(error.original_exception)
         return error_response(500)

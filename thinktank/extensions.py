@@ -34,7 +34,23 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address)
+
+
+class FailOpenLimiter(Limiter):
+    """Flask-Limiter's limiter, counting in this process's memory while the shared storage
+    (Redis) is unreachable: an outage of the cache must never lock anyone out of logging in.
+    Flask-Limiter logs a warning on the "flask-limiter" logger when it falls back."""
+
+    def init_app(self, app) -> None:
+        # One limiter object serves every app built in a process (tests build many): a new
+        # app's storage is not down just because an earlier app's was.
+        self._storage_dead = False
+        super().init_app(app)
+
+
+limiter = FailOpenLimiter(
+    key_func=get_remote_address, in_memory_fallback_enabled=True, swallow_errors=True
+)
 cache = Cache()
 
 

@@ -25,6 +25,7 @@ from thinktank.discussion.models import (
     Removal,
     Stance,
 )
+from thinktank.double_posts import lock_author, recent_twin
 from thinktank.errors import InvalidTransition, LoginRequired, NotFound, ValidationFailed
 from thinktank.extensions import db
 from thinktank.markup import MARKUP_VERSION, plain_text, render_markdown
@@ -227,7 +228,8 @@ def post(
     stance: str | None = None,
     position_id: int | None = None,
 ) -> tuple[Comment, str]:
-    """Post a comment (or a reply); returns it and its permalink."""
+    """Post a comment (or a reply); returns it and its permalink. The same text sent again
+    by its author within a minute (a double click) returns the comment already posted."""
     described = subjects.get(kind)
     subject = described.load_visible(user, subject_id)
     refusal = described.why_not_post(user, subject)
@@ -243,6 +245,19 @@ def post(
             raise NotFound()
         if parent.is_removed:
             raise InvalidTransition(_("A removed comment cannot be answered."))
+    lock_author(user)
+    twin = recent_twin(
+        Comment,
+        Comment.discussion_id == discussion.id,
+        Comment.parent_id == (parent.id if parent else None),
+        Comment.author_id == user.id,
+        Comment.body == body,
+        Comment.stance == stance_value,
+        Comment.position_id == position_value,
+        Comment.removed_at.is_(None),
+    )
+    if twin is not None:
+        return twin, permalink(described, subject, twin)
     comment = Comment(
         discussion_id=discussion.id,
         parent_id=parent.id if parent else None,

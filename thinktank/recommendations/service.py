@@ -19,6 +19,7 @@ from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import CaseState
 from thinktank.concurrency import Change, claim_edit, text_changes
 from thinktank.discussion.models import Comment, Discussion
+from thinktank.double_posts import lock_author, recent_twin
 from thinktank.errors import (
     Concern,
     ConfirmationRequired,
@@ -175,7 +176,8 @@ def _apply(recommendation: Recommendation, data: DraftInput) -> None:
 
 
 def create(user, case_id: int, data: DraftInput) -> Recommendation:
-    """A new draft for a closed case, by the secretariat; domain and technology come from the case."""
+    """A new draft for a closed case, by the secretariat; domain and technology come from the case.
+    The same draft sent again by its author within a minute returns the one already made."""
     require("write_recommendation", user=user)
     case = db.session.get(Case, case_id)
     if case is None:
@@ -184,6 +186,17 @@ def create(user, case_id: int, data: DraftInput) -> Recommendation:
         raise InvalidTransition(
             _("A recommendation can be drafted when the case's voting is closed.")
         )
+    lock_author(user)
+    twin = recent_twin(
+        Recommendation,
+        Recommendation.case_id == case.id,
+        Recommendation.author_id == user.id,
+        Recommendation.title == data.title,
+        Recommendation.summary == data.summary,
+        Recommendation.body == data.body,
+    )
+    if twin is not None:
+        return twin
     recommendation = Recommendation(
         case_id=case.id,
         domain=case.domain,

@@ -19,6 +19,7 @@ from thinktank.cases import lifecycle
 from thinktank.cases.models import Case, CaseTransition
 from thinktank.cases.vocabulary import CaseState
 from thinktank.concurrency import Change, claim_edit, text_changes
+from thinktank.double_posts import lock_author, recent_twin
 from thinktank.errors import InvalidTransition, NotFound, ValidationFailed
 from thinktank.extensions import db
 from thinktank.markup import MARKUP_VERSION, render_markdown
@@ -95,7 +96,8 @@ def _write(position: Position, data: PositionInput) -> None:
 
 
 def add_position(user, case: Case, data: PositionInput) -> Position:
-    """The secretariat adds an approved position; a member proposes one (while the case is open)."""
+    """The secretariat adds an approved position; a member proposes one (while the case is open).
+    The same position sent again by its author within a minute returns the one already made."""
     if can(user, "manage_positions", case):
         ensure_open_to_change(case)
         status = PositionStatus.APPROVED
@@ -107,6 +109,17 @@ def add_position(user, case: Case, data: PositionInput) -> Position:
                 _("Positions can be proposed while the case is open for discussion.")
             )
         status = PositionStatus.PROPOSED
+    lock_author(user)
+    twin = recent_twin(
+        Position,
+        Position.case_id == case.id,
+        Position.proposer_id == user.id,
+        Position.title == data.title.strip()[:200],
+        Position.explanation == data.explanation.strip(),
+        Position.status != PositionStatus.REJECTED,
+    )
+    if twin is not None:
+        return twin
     now = utcnow()
     position = Position(case_id=case.id, status=status, proposer_id=user.id, created_at=now)
     if status == PositionStatus.APPROVED:

@@ -129,6 +129,7 @@ print(json.dumps({
     "described": sorted(audit.described_actions()),
     "details": sorted(audit._DETAILS),
     "sqlite_pragmas": event.contains(Engine, "connect", extensions._sqlite_pragmas),
+    "user_loader": extensions.login_manager._user_callback is not None,
 }))
 """
 
@@ -162,6 +163,7 @@ def test_importing_every_module_registers_nothing():
         "described": sorted(ACCOUNT_ACTIONS),
         "details": [],
         "sqlite_pragmas": False,
+        "user_loader": False,
     }
 
 

@@ -57,6 +57,7 @@ def _init_logging(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from flask_babel import gettext
 
+    from thinktank.accounts.models import load_user
     from thinktank.extensions import (
         babel,
         csrf,
@@ -79,6 +80,7 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
     login_manager.init_app(app)
+    login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = N_("Please log in to see this page.")
     login_manager.login_message_category = "info"

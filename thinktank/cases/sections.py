@@ -1,8 +1,9 @@
 """What other domains add to the case page (discussion, positions and votes, recommendation).
 
 A domain defines a loader that, given the case and the user, returns the context for its
-template, or None to show nothing; ``thinktank.wiring`` adds it with its place and order. Loaders must run a fixed number of queries whatever the
-amount of data, like the rest of the page.
+template, or None to show nothing; ``thinktank.wiring`` adds it with its place and order.
+Loaders must run a fixed number of queries whatever the amount of data, like the rest of
+the page.
 
 Besides its own template, a section may give the page two things by context keys:
 ``"actions"`` (:class:`ActionLink`, shown under the case's "Actions", only for those allowed)

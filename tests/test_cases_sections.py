@@ -7,10 +7,12 @@ from thinktank.cases import sections
 
 def test_a_registered_section_is_shown_with_its_data(app, client, make_case, monkeypatch, tmp_path):
     monkeypatch.setattr(sections, "_sections", [])
-    sections.register(10, "tests/_section.html")(
-        lambda case, user: {"greeting": f"Hej fra sag {case.id}"}
+    greeting = sections.Section(
+        10, "tests/_section.html", lambda case, user: {"greeting": f"Hej fra sag {case.id}"}
     )
-    sections.register(5, "tests/_section.html")(lambda case, user: None)  # shows nothing
+    sections.register(greeting)
+    sections.register(greeting)  # wired twice (a second app), shown once
+    sections.register(sections.Section(5, "tests/_section.html", lambda case, user: None))
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "_section.html").write_text("<p class='probe'>{{ data.greeting }}</p>")
     from jinja2 import ChoiceLoader, FileSystemLoader

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the application: config, extensions, blueprints, CLI, error handlers."""
+    """Build the application: config, extensions, the domains' wiring, blueprints, CLI, errors."""
     app = Flask(
         __name__,
         instance_path=os.environ.get("THINKTANK_INSTANCE_PATH", str(ROOT / "instance")),
@@ -31,8 +31,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_logging(app)
     _init_extensions(app)
 
-    from thinktank import errors, security, templating
+    from thinktank import errors, security, templating, wiring
 
+    wiring.wire()
     security.init_app(app)
     errors.register_error_handlers(app)
     templating.init_app(app)
@@ -63,9 +64,20 @@ def _init_extensions(app: Flask) -> None:
     from flask_babel import gettext
 
     from thinktank import frozen
-    from thinktank.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+    from thinktank.accounts.models import load_user
+    from thinktank.extensions import (
+        babel,
+        cache,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        migrate,
+        set_sqlite_pragmas_on_connect,
+    )
     from thinktank.i18n import N_, select_locale
 
+    set_sqlite_pragmas_on_connect()
     db.init_app(app)
     frozen.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -78,6 +90,7 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
     login_manager.init_app(app)
+    login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = N_("Please log in to see this page.")
     login_manager.login_message_category = "info"

@@ -14,7 +14,6 @@ from sqlalchemy.orm import selectinload
 from thinktank.accounts import service as accounts
 from thinktank.accounts.models import User
 from thinktank.accounts.roles import Role, Sector
-from thinktank.cases import policies  # noqa: F401 - registers who may create and edit cases
 from thinktank.cases.lifecycle import transition
 from thinktank.cases.models import Case
 from thinktank.cases.service import create_case, update_case

@@ -34,7 +34,7 @@ from thinktank.demo_discussion import (
 )
 from thinktank.extensions import db
 from thinktank.models import LOCAL_TIMEZONE, local_today, utcnow
-from thinktank.recommendations import adoptions, policies, service  # noqa: F401 - policies: the rules
+from thinktank.recommendations import adoptions, service
 from thinktank.recommendations.models import Recommendation, Response
 
 

@@ -54,7 +54,12 @@ limiter = FailOpenLimiter(
 cache = Cache()
 
 
-@event.listens_for(Engine, "connect")
+def set_sqlite_pragmas_on_connect() -> None:
+    """Give every new SQLite connection the pragmas below (once, however many apps are built)."""
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """WAL for concurrent readers, a busy timeout instead of instant 'locked', enforced FKs.
 

@@ -1,8 +1,9 @@
 """The one table of who may do what: ``can(user, action, obj)`` and its view decorator.
 
 Every route and every service checks through here, so a rule changes in one place.
-Domains register their actions with :func:`rule`; roles are ranked
-reader < member < secretariat < admin.
+Each domain defines its policy functions; ``thinktank.wiring`` names the action each one
+decides, in one table, when the app is built. Roles are ranked reader < member <
+secretariat < admin.
 """
 
 from __future__ import annotations
@@ -15,21 +16,20 @@ from flask_login import current_user
 
 from thinktank.accounts.roles import Role
 from thinktank.errors import LoginRequired, NotAllowed
+from thinktank.registry import put
 
 Policy = Callable[[Any, Any], bool]
 _POLICIES: dict[str, Policy] = {}
 
 
-def rule(action: str) -> Callable[[Policy], Policy]:
-    """Register the policy function for ``action`` (exactly one per action)."""
+def register(action: str, policy: Policy) -> None:
+    """Make ``policy`` decide ``action`` (exactly one policy per action)."""
+    put(_POLICIES, action, policy, "policy")
 
-    def register(policy: Policy) -> Policy:
-        if action in _POLICIES:
-            raise ValueError(f"policy for {action!r} registered twice")
-        _POLICIES[action] = policy
-        return policy
 
-    return register
+def actions() -> frozenset[str]:
+    """The actions that have a policy."""
+    return frozenset(_POLICIES)
 
 
 def has_role(user, role: Role) -> bool:
@@ -70,17 +70,11 @@ def permission_required(action: str) -> Callable:
     return decorator
 
 
-def _role_rule(action: str, role: Role) -> None:
-    rule(action)(lambda user, _obj=None: has_role(user, role))
+def at_least(role: Role) -> Policy:
+    """The policy of an action that needs nothing but ``role``."""
+    return lambda user, _obj=None: has_role(user, role)
 
 
-_role_rule("edit_profile", Role.READER)
-_role_rule("invite", Role.SECRETARIAT)
-_role_rule("manage_users", Role.ADMIN)
-_role_rule("view_audit_log", Role.ADMIN)
-
-
-@rule("invite_as")
-def _invite_as(user, role: Role) -> bool:
+def can_invite_as(user, role: Role) -> bool:
     """The secretariat invites members; only an administrator invites secretariat staff."""
     return has_role(user, Role.ADMIN if role == Role.SECRETARIAT else Role.SECRETARIAT)

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from thinktank.accounts.roles import Role, Sector
-from thinktank.extensions import db, login_manager
+from thinktank.extensions import db
 from thinktank.models import UTCDateTime, enum_column, utcnow
 
 
@@ -100,8 +100,8 @@ class Invitation(db.Model):
         return "pending"
 
 
-@login_manager.user_loader
 def load_user(session_token: str) -> User | None:
+    """Flask-Login's user loader (set in ``create_app``): the active user of a session token."""
     return db.session.scalar(
         select(User).where(User.session_token == session_token, User.active.is_(True))
     )

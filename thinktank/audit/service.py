@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from thinktank.audit.models import AuditEvent
 from thinktank.extensions import db
+from thinktank.registry import put
 
 #: How each action reads in a log; placeholders are filled from the event's data.
 _DESCRIPTIONS: dict[str, Any] = {
@@ -31,13 +32,18 @@ _DETAILS: dict[str, Callable[[dict], list[str]]] = {}
 
 
 def describe_action(action: str, description) -> None:
-    """Let a domain register how its action reads in the logs."""
-    _DESCRIPTIONS[action] = description
+    """Say how a domain's action reads in the logs (once per action)."""
+    put(_DESCRIPTIONS, action, description, "audit description")
 
 
 def describe_details(action: str, details: Callable[[dict], list[str]]) -> None:
-    """Let a domain register the facts shown with its action's log entries, from their data."""
-    _DETAILS[action] = details
+    """Say which facts a domain's log entries show, from their data (once per action)."""
+    put(_DETAILS, action, details, "audit details")
+
+
+def described_actions() -> frozenset[str]:
+    """The actions the logs can describe."""
+    return frozenset(_DESCRIPTIONS)
 
 
 def details(event: AuditEvent) -> list[str]:

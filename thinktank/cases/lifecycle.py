@@ -6,7 +6,8 @@
 
 Other domains add conditions (``guard``) and consequences (``after``) to a move, e.g.
 voting needs two approved positions and closing freezes the tally, and moves that fall due
-at a set time (``due``), e.g. a vote whose closing time has passed. A move made by the
+at a set time (``due``), e.g. a vote whose closing time has passed; ``thinktank.wiring``
+adds them all when the app is built. A move made by the
 system, not a person, has no actor (``user=None``) and is never a manual move.
 """
 
@@ -19,7 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from thinktank.accounts.roles import Role
-from thinktank.audit.service import describe_action, record
+from thinktank.audit.service import record
 from thinktank.cases.models import Case, CaseTransition
 from thinktank.cases.vocabulary import CaseState
 from thinktank.errors import (
@@ -32,6 +33,7 @@ from thinktank.errors import (
 from thinktank.extensions import db
 from thinktank.models import utcnow
 from thinktank.permissions import has_role
+from thinktank.registry import append_once
 
 Who = Callable[[object, Case], bool]
 
@@ -138,8 +140,8 @@ MOVES: dict[str, Move] = {
 }
 CREATED = _l("Created as a draft")
 
-for _move in MOVES.values():
-    describe_action(f"case_{_move.name}", _move.log)
+#: How each move reads in the logs (the audit's descriptions of the ``case_<move>`` actions).
+AUDIT_ACTIONS = {f"case_{move.name}": move.log for move in MOVES.values()}
 
 _guards: dict[str, list[Callable[[Case], str | None]]] = {}
 _after: dict[str, list[Callable[[Case, object, dict], None]]] = {}
@@ -147,35 +149,26 @@ _due: list[Callable[[int | None], int]] = []
 _concerns: dict[str, list[Callable[[Case], list[Concern]]]] = {}
 
 
-def guard(move_name: str):
-    """Register a condition for a move: a function returning a refusal message or None."""
-
-    def register(check: Callable[[Case], str | None]):
-        _guards.setdefault(move_name, []).append(check)
-        return check
-
-    return register
+def _hooks(hooks: dict[str, list], move_name: str) -> list:
+    if move_name not in MOVES:
+        raise ValueError(f"no move named {move_name!r}")
+    return hooks.setdefault(move_name, [])
 
 
-def after(move_name: str):
-    """Register a consequence of a move, run in the same transaction before the commit."""
-
-    def register(effect: Callable[[Case, object, dict], None]):
-        _after.setdefault(move_name, []).append(effect)
-        return effect
-
-    return register
+def guard(move_name: str, check: Callable[[Case], str | None]) -> None:
+    """Add a condition to a move: a function returning a refusal message or None."""
+    append_once(_hooks(_guards, move_name), check)
 
 
-def concern(move_name: str):
-    """Register what makes a move need a reason (e.g. closing a vote early): a function
+def after(move_name: str, effect: Callable[[Case, object, dict], None]) -> None:
+    """Add a consequence to a move, run in the same transaction before the commit."""
+    append_once(_hooks(_after, move_name), effect)
+
+
+def concern(move_name: str, check: Callable[[Case], list[Concern]]) -> None:
+    """Add what makes a move need a reason (e.g. closing a vote early): a function
     returning the concerns that apply to the case now (an empty list: none)."""
-
-    def register(check: Callable[[Case], list[Concern]]):
-        _concerns.setdefault(move_name, []).append(check)
-        return check
-
-    return register
+    append_once(_hooks(_concerns, move_name), check)
 
 
 def concerns(case: Case, move_name: str) -> list[Concern]:
@@ -183,12 +176,11 @@ def concerns(case: Case, move_name: str) -> list[Concern]:
     return [found for check in _concerns.get(move_name, []) for found in check(case)]
 
 
-def due(check: Callable[[int | None], int]):
-    """Register a function that makes the moves now due on one case (or on all, for None),
+def due(check: Callable[[int | None], int]) -> None:
+    """Add a function that makes the moves now due on one case (or on all, for None),
     as the system, and returns how many it made. There is no background job: due moves are
     made when a page loads the case, and by a command (e.g. ``close-due-votes``)."""
-    _due.append(check)
-    return check
+    append_once(_due, check)
 
 
 def make_due_moves(case_id: int | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Who may see, create and edit cases (registered in the one permission table)."""
+"""Who may see, create and edit cases (in the one permission table)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from sqlalchemy import ColumnElement, and_, false, or_, true
 from thinktank.accounts.roles import Role
 from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import CaseState, Visibility
-from thinktank.permissions import has_role, rule
+from thinktank.permissions import has_role
 
 EDITABLE_BY_SECRETARIAT = {CaseState.DRAFT, CaseState.OPEN}
 
 
-@rule("view_case")
 def can_view(user, case: Case) -> bool:
     if has_role(user, Role.SECRETARIAT):
         return True
@@ -36,12 +35,10 @@ def visible_clause(user) -> ColumnElement[bool]:
     return or_(*seen) if seen else false()
 
 
-@rule("create_case")
 def can_create(user, _obj=None) -> bool:
     return has_role(user, Role.MEMBER)
 
 
-@rule("edit_case")
 def can_edit(user, case: Case) -> bool:
     if has_role(user, Role.SECRETARIAT):
         return case.state in EDITABLE_BY_SECRETARIAT

@@ -1,8 +1,9 @@
 """What other domains add to the case page (discussion, positions and votes, recommendation).
 
-A domain registers a loader that, given the case and the user, returns the context for its
-template, or None to show nothing. Loaders must run a fixed number of queries whatever the
-amount of data, like the rest of the page.
+A domain defines a loader that, given the case and the user, returns the context for its
+template, or None to show nothing; ``thinktank.wiring`` adds it with its place and order.
+Loaders must run a fixed number of queries whatever the amount of data, like the rest of
+the page.
 
 Besides its own template, a section may give the page two things by context keys:
 ``"actions"`` (:class:`ActionLink`, shown under the case's "Actions", only for those allowed)
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from thinktank.registry import append_once
+
 Loader = Callable[[Any, Any], dict[str, Any] | None]
 
 #: where a section's template goes: under the case's header, or after the case's facts
@@ -24,26 +27,30 @@ PLACES = ("top", "main")
 
 @dataclass(frozen=True)
 class Section:
+    """``template`` shown on the case page at ``place``, position ``order`` (lower comes first)."""
+
     order: int
     template: str | None
     loader: Loader
     place: str = "main"
 
+    def __post_init__(self) -> None:
+        if self.place not in PLACES:
+            raise ValueError(f"unknown place {self.place!r}")
+
 
 _sections: list[Section] = []
 
 
-def register(order: int, template: str | None, place: str = "main") -> Callable[[Loader], Loader]:
-    """Show ``template`` on the case page at ``place``, position ``order`` (lower comes first)."""
-    if place not in PLACES:
-        raise ValueError(f"unknown place {place!r}")
+def register(section: Section) -> None:
+    """Show ``section`` on every case page (once, however often it is registered)."""
+    if append_once(_sections, section):
+        _sections.sort(key=lambda found: found.order)
 
-    def add(loader: Loader) -> Loader:
-        _sections.append(Section(order, template, loader, place))
-        _sections.sort(key=lambda section: section.order)
-        return loader
 
-    return add
+def registered() -> list[Section]:
+    """The sections in the order the page shows them."""
+    return list(_sections)
 
 
 @dataclass(frozen=True)

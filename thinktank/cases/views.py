@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from thinktank.cases import lifecycle, policies, sections, service  # noqa: F401 (policies registers rules)
+from thinktank.cases import lifecycle, sections, service
 from thinktank.cases.forms import CaseForm, TransitionForm
 from thinktank.cases.models import MARKDOWN_FIELDS
 from thinktank.cases.vocabulary import AlgorithmRole, CaseState, Domain, TechnologyKind

@@ -4,45 +4,38 @@ from __future__ import annotations
 
 from thinktank.accounts.roles import Role
 from thinktank.discussion.models import Comment
-from thinktank.permissions import has_role, rule
+from thinktank.permissions import has_role
 
 
 def _own(user, comment: Comment) -> bool:
     return bool(user.is_authenticated and user.active and comment.author_id == user.id)
 
 
-@rule("edit_comment")
 def can_edit(user, comment: Comment) -> bool:
     return _own(user, comment) and not comment.is_removed and has_role(user, Role.MEMBER)
 
 
-@rule("delete_comment")
 def can_delete(user, comment: Comment) -> bool:
     return _own(user, comment) and not comment.is_removed
 
 
-@rule("reply_to_comment")
 def can_reply(user, comment: Comment) -> bool:
     """Whether the discussion takes posts is the subject's rule; a removed comment never
     gets an answer (there is nothing left to answer, and no form is offered)."""
     return has_role(user, Role.READER) and not comment.is_removed
 
 
-@rule("remove_comment")
 def can_remove(user, comment: Comment) -> bool:
     return has_role(user, Role.SECRETARIAT) and not comment.is_removed
 
 
-@rule("flag_comment")
 def can_flag(user, comment: Comment) -> bool:
     return has_role(user, Role.READER) and not _own(user, comment) and not comment.is_removed
 
 
-@rule("moderate")
 def can_moderate(user, _obj=None) -> bool:
     return has_role(user, Role.SECRETARIAT)
 
 
-@rule("view_comment_history")
 def can_view_history(user, _comment=None) -> bool:
     return has_role(user, Role.MEMBER)

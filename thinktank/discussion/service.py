@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
-from thinktank.audit.service import describe_action, record
+from thinktank.audit.service import record
 from thinktank.concurrency import Change, claim_edit, text_changes
 from thinktank.discussion import mentions, subjects, thread
 from thinktank.discussion.models import (
@@ -35,10 +35,13 @@ from thinktank.permissions import require
 
 MAX_LENGTH = 20_000
 
-describe_action("comment_deleted", _l("A comment was deleted by its author"))
-describe_action("comment_removed", _l("A comment was removed: %(reason)s"))
-describe_action("flag_dismissed", _l("A flag on a comment was dismissed"))
-describe_action("comment_flagged", _l("A comment was flagged for the moderators"))
+#: How this service's actions read in the logs.
+AUDIT_ACTIONS = {
+    "comment_deleted": _l("A comment was deleted by its author"),
+    "comment_removed": _l("A comment was removed: %(reason)s"),
+    "flag_dismissed": _l("A flag on a comment was dismissed"),
+    "comment_flagged": _l("A comment was flagged for the moderators"),
+}
 
 
 # --- reading -----------------------------------------------------------------------------

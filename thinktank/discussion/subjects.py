@@ -1,5 +1,6 @@
 """What a discussion can be about. Each subject kind says who may read and who may write,
-where its page is, and which positions arguments may refer to."""
+where its page is, and which positions arguments may refer to; ``thinktank.wiring``
+registers the kinds when the app is built."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from thinktank.errors import DomainError, NotFound
+from thinktank.registry import put
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,13 @@ _subjects: dict[str, Subject] = {}
 
 
 def register(subject: Subject) -> None:
-    _subjects[subject.kind] = subject
+    """Let discussions be about ``subject.kind`` (one subject per kind)."""
+    put(_subjects, subject.kind, subject, "discussion subject")
+
+
+def kinds() -> frozenset[str]:
+    """The kinds of subject a discussion can be about."""
+    return frozenset(_subjects)
 
 
 def get(kind: str) -> Subject:
@@ -41,7 +49,8 @@ def get(kind: str) -> Subject:
         raise NotFound() from None
 
 
-def _case_subject() -> Subject:
+def case_subject() -> Subject:
+    """Cases as a discussion subject: members discuss them while open or in voting."""
     from sqlalchemy import select
 
     from thinktank.accounts.roles import Role
@@ -83,6 +92,3 @@ def _case_subject() -> Subject:
         describe_many=describe_many,
         positions=positions,
     )
-
-
-register(_case_subject())

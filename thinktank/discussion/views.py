@@ -7,9 +7,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from thinktank.cases import sections
 from thinktank.concurrency import EditConflict
-from thinktank.discussion import policies, service  # noqa: F401 (policies registers rules)
+from thinktank.discussion import service
 from thinktank.discussion.forms import CommentForm, FlagForm, RemoveForm
 from thinktank.errors import NotAllowed, ValidationFailed
 from thinktank.extensions import db
@@ -20,7 +19,6 @@ from thinktank.permissions import can, permission_required, require
 bp = Blueprint("discussion", __name__)
 
 
-@sections.register(50, "discussion/_section.html")
 def case_discussion(case, user) -> dict:
     newest_first = request.args.get("order") == "newest"
     discussion = service.view(user, "case", case, newest_first)

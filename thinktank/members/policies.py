@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from thinktank.accounts.roles import Role
-from thinktank.permissions import rule
 
 #: The roles listed in the member register: the people who propose positions, vote and
 #: declare interests. Admins operate the system and take no part, so a vote always comes
@@ -16,6 +15,5 @@ def is_participant(user) -> bool:
     return bool(user.is_authenticated and user.active and user.role in PARTICIPANT_ROLES)
 
 
-@rule("declare_interests")
 def can_declare_interests(user, _obj=None) -> bool:
     return is_participant(user)

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 
 from thinktank.accounts.models import User
-from thinktank.audit.service import describe_action, record
+from thinktank.audit.service import record
 from thinktank.cases.models import Case
 from thinktank.cases.policies import visible_clause
 from thinktank.errors import InvalidTransition, NotFound, ValidationFailed
@@ -22,8 +22,11 @@ from thinktank.members.policies import PARTICIPANT_ROLES
 from thinktank.models import local_today, utcnow
 from thinktank.permissions import require
 
-describe_action("interest_declared", _l("%(name)s declared an interest"))
-describe_action("interest_ended", _l("%(name)s ended a declared interest"))
+#: How this service's actions read in the logs.
+AUDIT_ACTIONS = {
+    "interest_declared": _l("%(name)s declared an interest"),
+    "interest_ended": _l("%(name)s ended a declared interest"),
+}
 
 
 @dataclass

@@ -11,7 +11,7 @@ from thinktank.errors import ValidationFailed
 from thinktank.extensions import db
 from thinktank.forms import attach_error
 from thinktank.inputs import without_control_characters
-from thinktank.members import policies, service  # noqa: F401 (policies registers rules)
+from thinktank.members import service
 from thinktank.members.forms import EndInterestForm, InterestForm
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required

@@ -9,11 +9,9 @@ from flask_login import current_user
 from thinktank.errors import NotFound
 from thinktank.notifications import service
 from thinktank.pagination import paginate
-from thinktank.permissions import permission_required, rule
+from thinktank.permissions import permission_required
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-
-rule("read_notifications")(lambda user, _obj=None: bool(user.is_authenticated and user.active))
 
 
 @bp.app_context_processor

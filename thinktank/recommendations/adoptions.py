@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from thinktank.audit.service import describe_action, record
+from thinktank.audit.service import record
 from thinktank.errors import InvalidTransition, NotFound, ValidationFailed
 from thinktank.extensions import db
 from thinktank.models import utcnow
@@ -20,19 +20,19 @@ from thinktank.permissions import can, require
 from thinktank.recommendations.models import Adoption, AdoptionStatus, Recommendation
 from thinktank.recommendations.municipalities import MUNICIPALITIES, municipalities
 
-describe_action("adoption_recorded", _l("%(municipality)s was recorded as using “%(title)s”"))
-describe_action(
-    "adoption_verified",
-    _l("The use of “%(title)s” by %(municipality)s was verified by the municipal e-mail address"),
-)
-describe_action(
-    "adoption_confirmed",
-    _l("The use of “%(title)s” by %(municipality)s was confirmed by the secretariat"),
-)
-describe_action(
-    "adoption_rejected",
-    _l("The use of “%(title)s” by %(municipality)s was rejected by the secretariat"),
-)
+#: How this module's actions read in the logs.
+AUDIT_ACTIONS = {
+    "adoption_recorded": _l("%(municipality)s was recorded as using “%(title)s”"),
+    "adoption_verified": _l(
+        "The use of “%(title)s” by %(municipality)s was verified by the municipal e-mail address"
+    ),
+    "adoption_confirmed": _l(
+        "The use of “%(title)s” by %(municipality)s was confirmed by the secretariat"
+    ),
+    "adoption_rejected": _l(
+        "The use of “%(title)s” by %(municipality)s was rejected by the secretariat"
+    ),
+}
 
 
 def proves_municipality(user, code: str) -> bool:

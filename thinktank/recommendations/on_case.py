@@ -73,7 +73,6 @@ def _timeline(versions: list[RecommendationVersion], by_id) -> list[sections.Tim
     return entries
 
 
-@sections.register(5, "recommendations/_on_case.html", place="top")
 def recommendation_section(case: Case, user) -> dict[str, Any] | None:
     if case.state not in WITH_RECOMMENDATIONS:
         return None

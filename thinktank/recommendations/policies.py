@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from thinktank.accounts.roles import Role
-from thinktank.permissions import has_role, rule
+from thinktank.permissions import has_role
 from thinktank.recommendations.models import Recommendation, Status
 
 
-@rule("view_recommendation")
 def can_view(user, recommendation: Recommendation) -> bool:
     """Published versions are for everyone; drafts for members and the secretariat."""
     return recommendation.is_published or has_role(user, Role.MEMBER)
 
 
-@rule("view_recommendation_draft")
 def can_view_draft(user, _recommendation=None) -> bool:
     return has_role(user, Role.MEMBER)
 
 
-@rule("write_recommendation")
 def can_write(user, recommendation: Recommendation | None = None) -> bool:
     """Draft and revise (the secretariat), not once withdrawn."""
     if not has_role(user, Role.SECRETARIAT):
@@ -26,13 +23,11 @@ def can_write(user, recommendation: Recommendation | None = None) -> bool:
     return recommendation is None or recommendation.status != Status.WITHDRAWN
 
 
-@rule("review_recommendation")
 def can_review(user, recommendation: Recommendation) -> bool:
     """Consent, object, write or co-sign a minority opinion while the draft is in review."""
     return has_role(user, Role.MEMBER) and recommendation.status == Status.REVIEW
 
 
-@rule("adopt_recommendation")
 def can_adopt(user, recommendation: Recommendation) -> bool:
     return (
         has_role(user, Role.READER)
@@ -41,7 +36,6 @@ def can_adopt(user, recommendation: Recommendation) -> bool:
     )
 
 
-@rule("confirm_adoption")
 def can_confirm_adoption(user, _adoption=None) -> bool:
     """Confirm or reject adoptions that the recorder's e-mail address could not verify."""
     return has_role(user, Role.SECRETARIAT)

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from thinktank.audit.service import describe_action, describe_details, record
+from thinktank.audit.service import record
 from thinktank.cases import lifecycle
 from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import CaseState
@@ -43,17 +43,15 @@ from thinktank.recommendations.models import (
     Status,
 )
 
-describe_action(
-    "recommendation_published",
-    _l("Version %(version)s of the recommendation “%(title)s” was published"),
-)
-describe_action("recommendation_withdrawn", _l("The recommendation “%(title)s” was withdrawn"))
-describe_action(
-    "recommendation_superseded", _l("The recommendation “%(title)s” was superseded by “%(by)s”")
-)
-describe_action(
-    "recommendation_review", _l("The draft recommendation “%(title)s” was sent to member review")
-)
+#: How this service's actions read in the logs.
+AUDIT_ACTIONS = {
+    "recommendation_published": _l(
+        "Version %(version)s of the recommendation “%(title)s” was published"
+    ),
+    "recommendation_withdrawn": _l("The recommendation “%(title)s” was withdrawn"),
+    "recommendation_superseded": _l("The recommendation “%(title)s” was superseded by “%(by)s”"),
+    "recommendation_review": _l("The draft recommendation “%(title)s” was sent to member review"),
+}
 
 #: The member review's default length, from the day the draft is sent.
 REVIEW_DAYS = 14
@@ -90,8 +88,11 @@ def _publish_details(data: dict) -> list[str]:
     return facts
 
 
-describe_details("recommendation_review", _review_details)
-describe_details("recommendation_published", _publish_details)
+#: The facts this service's log entries show under their description.
+AUDIT_DETAILS = {
+    "recommendation_review": _review_details,
+    "recommendation_published": _publish_details,
+}
 
 
 @dataclass

@@ -38,13 +38,11 @@ def _describe_many(ids: list[int]) -> dict[int, tuple[str, str]]:
     return {r.id: (r.title, _url(r)) for r in found}
 
 
-subjects.register(
-    subjects.Subject(
-        kind="recommendation",
-        load_visible=_load_visible,
-        why_not_post=_why_not_post,
-        url=_url,
-        title=lambda recommendation: recommendation.title,
-        describe_many=_describe_many,
-    )
+SUBJECT = subjects.Subject(
+    kind="recommendation",
+    load_visible=_load_visible,
+    why_not_post=_why_not_post,
+    url=_url,
+    title=lambda recommendation: recommendation.title,
+    describe_many=_describe_many,
 )

@@ -20,14 +20,7 @@ from thinktank.markup import render_markdown
 from thinktank.models import utcnow
 from thinktank.pagination import paginate
 from thinktank.permissions import can, permission_required, require
-from thinktank.recommendations import (  # noqa: F401 (registries)
-    adoptions,
-    on_case,
-    policies,
-    portal,
-    service,
-    subject,
-)
+from thinktank.recommendations import adoptions, portal, service
 from thinktank.recommendations.forms import (
     AdoptForm,
     DraftForm,

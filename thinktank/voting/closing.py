@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from thinktank.audit.service import describe_details
 from thinktank.cases import lifecycle
 from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import CaseState
@@ -22,7 +21,6 @@ from thinktank.voting.models import VoteResult, VotingRound
 from thinktank.voting.tally import build_snapshot, current_turnout
 
 
-@lifecycle.after("close_voting")
 def freeze_result(case: Case, user, _options: dict) -> None:
     """Write the snapshot once; a second closer (a race) is refused and rolls back."""
     db.session.flush()  # the case row is now locked (PostgreSQL) or the database is (SQLite)
@@ -43,7 +41,6 @@ def freeze_result(case: Case, user, _options: dict) -> None:
     )
 
 
-@lifecycle.concern("close_voting")
 def closing_concerns(case: Case) -> list[Concern]:
     """Closing before the set closing time, or below the minimum turnout, needs a reason."""
     voting = db.session.get(VotingRound, case.id)
@@ -79,7 +76,7 @@ def closing_concerns(case: Case) -> list[Concern]:
     return found
 
 
-def _closing_details(data: dict) -> list[str]:
+def closing_details(data: dict) -> list[str]:
     """The log's account of why a close needed a reason."""
     facts = []
     if data.get("closes_at"):
@@ -96,7 +93,8 @@ def _closing_details(data: dict) -> list[str]:
     return facts
 
 
-describe_details("case_close_voting", _closing_details)
+#: The facts this module's log entries show under their description.
+AUDIT_DETAILS = {"case_close_voting": closing_details}
 
 
 def _due(case_id: int | None):
@@ -115,7 +113,6 @@ def _due(case_id: int | None):
     return list(db.session.scalars(statement))
 
 
-@lifecycle.due
 def close_due_votes(case_id: int | None = None) -> int:
     """Close, as the system, every vote (or this case's) whose closing time has passed."""
     closed = 0

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from thinktank.accounts.models import User
-from thinktank.cases import lifecycle, sections
+from thinktank.cases import lifecycle
 from thinktank.cases.models import Case
 from thinktank.cases.policies import visible_clause
 from thinktank.cases.service import visible_case
@@ -66,7 +66,6 @@ def _forms(case: Case, user, approved: list, ballot) -> dict[str, Any]:
     return forms
 
 
-@sections.register(20, "voting/_section.html")
 def voting_section(case: Case, user) -> dict[str, Any] | None:
     manage = can(user, "manage_positions", case)
     if case.state == CaseState.DRAFT and not manage:

@@ -9,19 +9,16 @@ from __future__ import annotations
 from thinktank.accounts.roles import Role
 from thinktank.cases.policies import can_view
 from thinktank.members.policies import is_participant
-from thinktank.permissions import has_role, rule
+from thinktank.permissions import has_role
 
 
-@rule("propose_position")
 def can_propose(user, case) -> bool:
     return is_participant(user) and can_view(user, case)
 
 
-@rule("manage_positions")
 def can_manage(user, case) -> bool:
     return has_role(user, Role.SECRETARIAT) and can_view(user, case)
 
 
-@rule("vote")
 def can_vote(user, case) -> bool:
     return is_participant(user) and can_view(user, case)

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from thinktank.audit.service import describe_action, record
+from thinktank.audit.service import record
 from thinktank.cases import lifecycle
 from thinktank.cases.models import Case, CaseTransition
 from thinktank.cases.vocabulary import CaseState
@@ -25,18 +25,20 @@ from thinktank.extensions import db
 from thinktank.markup import MARKUP_VERSION, render_markdown
 from thinktank.models import utcnow
 from thinktank.permissions import can, require
-from thinktank.voting import policies  # noqa: F401 - registers the rules used below
 from thinktank.voting.models import Ballot, Position, PositionStatus, VotingRound
 
 #: States in which positions may still change (the secretariat may prepare them on a draft).
 OPEN_TO_CHANGE = frozenset({CaseState.DRAFT, CaseState.OPEN})
 MIN_POSITIONS = 2
 
-describe_action("position_added", _l("A position was added to “%(title)s”"))
-describe_action("position_proposed", _l("%(name)s proposed a position on “%(title)s”"))
-describe_action("position_approved", _l("A position on “%(title)s” was approved"))
-describe_action("position_edited", _l("A position on “%(title)s” was edited"))
-describe_action("position_rejected", _l("A proposed position on “%(title)s” was rejected"))
+#: How this service's actions read in the logs.
+AUDIT_ACTIONS = {
+    "position_added": _l("A position was added to “%(title)s”"),
+    "position_proposed": _l("%(name)s proposed a position on “%(title)s”"),
+    "position_approved": _l("A position on “%(title)s” was approved"),
+    "position_edited": _l("A position on “%(title)s” was edited"),
+    "position_rejected": _l("A proposed position on “%(title)s” was rejected"),
+}
 
 
 @dataclass
@@ -222,8 +224,8 @@ def start_voting(
     )
 
 
-@lifecycle.guard("start_voting")
-def _needs_two_positions(case: Case) -> str | None:
+def needs_two_positions(case: Case) -> str | None:
+    """Start voting's condition: at least two approved positions to vote on."""
     approved = db.session.scalar(
         select(func.count(Position.id)).where(
             Position.case_id == case.id, Position.status == PositionStatus.APPROVED
@@ -238,8 +240,8 @@ def _needs_two_positions(case: Case) -> str | None:
     return None
 
 
-@lifecycle.after("start_voting")
-def _store_voting_options(case: Case, user, options: dict) -> None:
+def store_voting_options(case: Case, user, options: dict) -> None:
+    """Start voting's consequence: the round, with its closing time, openness and turnout."""
     db.session.add(
         VotingRound(
             case_id=case.id,

@@ -1,0 +1,137 @@
+"""How the domains plug into each other, in one place: ``create_app`` calls :func:`wire`.
+
+Importing a domain module only defines things; nothing counts until it is listed here.
+So closing a vote freezes its tally because ``freeze_result`` is in :data:`AFTER_MOVES`,
+not because ``voting/closing.py`` happened to be imported first. Wiring twice (several
+apps in one process, as in the tests) changes nothing.
+"""
+
+from __future__ import annotations
+
+from thinktank import permissions
+from thinktank.accounts.roles import Role
+from thinktank.audit import service as audit
+from thinktank.cases import lifecycle, sections
+from thinktank.cases import policies as cases_policies
+from thinktank.cases.sections import Section
+from thinktank.discussion import policies as discussion_policies
+from thinktank.discussion import service as discussion
+from thinktank.discussion import subjects
+from thinktank.discussion import views as discussion_views
+from thinktank.members import policies as members_policies
+from thinktank.members import service as members
+from thinktank.notifications import policies as notifications_policies
+from thinktank.recommendations import adoptions, on_case
+from thinktank.recommendations import policies as recommendations_policies
+from thinktank.recommendations import service as recommendations
+from thinktank.recommendations import subject as recommendation_subject
+from thinktank.voting import closing, page
+from thinktank.voting import policies as voting_policies
+from thinktank.voting import service as voting
+
+#: The permission table: every action and the policy that decides it.
+POLICIES = [
+    ("edit_profile", permissions.at_least(Role.READER)),
+    ("read_notifications", notifications_policies.can_read),
+    ("invite", permissions.at_least(Role.SECRETARIAT)),
+    ("invite_as", permissions.can_invite_as),
+    ("manage_users", permissions.at_least(Role.ADMIN)),
+    ("view_audit_log", permissions.at_least(Role.ADMIN)),
+    ("declare_interests", members_policies.can_declare_interests),
+    ("view_case", cases_policies.can_view),
+    ("create_case", cases_policies.can_create),
+    ("edit_case", cases_policies.can_edit),
+    ("edit_comment", discussion_policies.can_edit),
+    ("delete_comment", discussion_policies.can_delete),
+    ("reply_to_comment", discussion_policies.can_reply),
+    ("remove_comment", discussion_policies.can_remove),
+    ("flag_comment", discussion_policies.can_flag),
+    ("moderate", discussion_policies.can_moderate),
+    ("view_comment_history", discussion_policies.can_view_history),
+    ("propose_position", voting_policies.can_propose),
+    ("manage_positions", voting_policies.can_manage),
+    ("vote", voting_policies.can_vote),
+    ("view_recommendation", recommendations_policies.can_view),
+    ("view_recommendation_draft", recommendations_policies.can_view_draft),
+    ("write_recommendation", recommendations_policies.can_write),
+    ("review_recommendation", recommendations_policies.can_review),
+    ("adopt_recommendation", recommendations_policies.can_adopt),
+    ("confirm_adoption", recommendations_policies.can_confirm_adoption),
+]
+
+#: What the other domains show on the case page, by place and order.
+CASE_SECTIONS = [
+    Section(5, "recommendations/_on_case.html", on_case.recommendation_section, place="top"),
+    Section(20, "voting/_section.html", page.voting_section),
+    Section(50, "discussion/_section.html", discussion_views.case_discussion),
+]
+
+#: What a discussion can be about.
+DISCUSSION_SUBJECTS = [
+    subjects.case_subject(),
+    recommendation_subject.SUBJECT,
+]
+
+#: Conditions a case's move must meet: (move, check returning a refusal or None).
+MOVE_GUARDS = [
+    ("start_voting", voting.needs_two_positions),
+]
+
+#: Consequences of a case's move, in the same transaction: (move, effect).
+AFTER_MOVES = [
+    ("start_voting", voting.store_voting_options),
+    ("close_voting", closing.freeze_result),
+]
+
+#: What makes a move need a reason from the person making it: (move, check).
+MOVE_CONCERNS = [
+    ("close_voting", closing.closing_concerns),
+]
+
+#: Moves the system makes when their time has come.
+DUE_MOVES = [
+    closing.close_due_votes,
+]
+
+#: How each domain's actions read in the logs (the accounts' own are in the audit module).
+AUDIT_ACTIONS = [
+    lifecycle.AUDIT_ACTIONS,
+    voting.AUDIT_ACTIONS,
+    discussion.AUDIT_ACTIONS,
+    members.AUDIT_ACTIONS,
+    recommendations.AUDIT_ACTIONS,
+    adoptions.AUDIT_ACTIONS,
+]
+
+#: The facts some log entries show under their description, from the entry's data.
+AUDIT_DETAILS = [
+    closing.AUDIT_DETAILS,
+    recommendations.AUDIT_DETAILS,
+]
+
+
+def wire() -> None:
+    """Register every domain's policies, sections, subjects, hooks and log texts.
+
+    The registries belong to the process, not to one app: every app gets the same wiring.
+    """
+    for action, policy in POLICIES:
+        permissions.register(action, policy)
+    for section in CASE_SECTIONS:
+        sections.register(section)
+    for subject in DISCUSSION_SUBJECTS:
+        subjects.register(subject)
+    for move, check in MOVE_GUARDS:
+        lifecycle.guard(move, check)
+    for move, effect in AFTER_MOVES:
+        lifecycle.after(move, effect)
+    for move, check in MOVE_CONCERNS:
+        lifecycle.concern(move, check)
+    for check in DUE_MOVES:
+        lifecycle.due(check)
+    for descriptions in AUDIT_ACTIONS:
+        for action, description in descriptions.items():
+            audit.describe_action(action, description)
+    for details in AUDIT_DETAILS:
+        for action, facts in details.items():
+            audit.describe_details(action, facts)

@@ -348,7 +348,13 @@ def make_case(app, member, secretariat):
     from thinktank.cases.service import create_case
     from thinktank.voting.service import PositionInput, add_position, start_voting
 
+    made = 0
+
     def make(author=None, state: str = "open", **fields):
+        nonlocal made
+        made += 1
+        if made > 1 and "title" not in fields:  # the same draft again would be a double post
+            fields["title"] = f"{CASE_FORM['title']} ({made})"
         if state not in ("draft", "open", "voting", "closed", "recommended", "archived"):
             raise ValueError(f"make_case cannot reach {state!r}")
         data = CASE_FORM | fields

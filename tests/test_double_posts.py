@@ -192,3 +192,23 @@ def test_a_recommendation_draft_sent_twice_is_one_draft(app, client_as, secretar
     assert _count(app, Recommendation) == 1
     client.post(f"/cases/{case.id}/recommendation", data=draft | {"body": "Anden tekst."})
     assert _count(app, Recommendation) == 2
+
+
+# --- cases -------------------------------------------------------------------------------
+
+
+def test_a_new_case_sent_twice_is_one_draft_and_both_land_on_it(app, client_as, member):
+    from tests.conftest import CASE_FORM
+    from thinktank.cases.models import Case
+
+    client = client_as(member)
+    first = client.post("/cases/new", data=CASE_FORM)
+    second = client.post("/cases/new", data=CASE_FORM)
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    assert _count(app, Case) == 1
+    client.post("/cases/new", data=CASE_FORM | {"summary": "En anden sag."})
+    assert _count(app, Case) == 2
+    _age(app, Case, WINDOW.total_seconds() + 1)
+    client.post("/cases/new", data=CASE_FORM)
+    assert _count(app, Case) == 3

@@ -33,6 +33,7 @@ from thinktank.cases.vocabulary import (
     Visibility,
 )
 from thinktank.concurrency import claim_edit
+from thinktank.double_posts import lock_author, recent_twin
 from thinktank.errors import LoginRequired, NotAllowed, NotFound
 from thinktank.extensions import db
 from thinktank.inputs import without_control_characters
@@ -105,9 +106,32 @@ def _apply(case: Case, data: CaseInput) -> None:
     cook(case)
 
 
+def _same_draft(case: Case, data: CaseInput) -> bool:
+    """Whether ``case`` holds exactly what ``data`` says (the same form sent again)."""
+    tags = db.session.scalars(
+        select(Tag.name).join(case_tags).where(case_tags.c.case_id == case.id)
+    )
+    return sorted(tags) == sorted(data.tags[:MAX_TAGS]) and all(
+        getattr(case, item.name) == getattr(data, item.name)
+        for item in fields(CaseInput)
+        if item.name != "tags"
+    )
+
+
 def create_case(user, data: CaseInput) -> Case:
-    """A new draft by ``user``; its first version and a 'created' step are kept."""
+    """A new draft by ``user``; its first version and a 'created' step are kept. The same
+    draft sent again (a double click) answers with the one already made."""
     require("create_case", user=user)
+    lock_author(user)
+    twin = recent_twin(
+        Case,
+        Case.author_id == user.id,
+        Case.title == data.title,
+        Case.summary == data.summary,
+        Case.dilemma == data.dilemma,
+    )
+    if twin is not None and _same_draft(twin, data):
+        return twin
     now = utcnow()
     case = Case(author_id=user.id, state=CaseState.DRAFT, created_at=now, updated_at=now)
     case.tags = []

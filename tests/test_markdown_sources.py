@@ -4,7 +4,10 @@ all of it after the sanitiser's rules changed: frozen tallies and published vers
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import JSON, inspect, select
+from sqlalchemy import column as sa_column
+from sqlalchemy import table as sa_table
 
 from tests.conftest import cast
 from thinktank.accounts.models import User
@@ -13,6 +16,7 @@ from thinktank.discussion.models import Comment, CommentRevision
 from thinktank.extensions import db
 from thinktank.frozen import rewriting
 from thinktank.markup import MARKUP_VERSION
+from thinktank.models import utcnow
 from thinktank.recommendations import service as recommendations
 from thinktank.recommendations.models import MinorityOpinion, Recommendation, RecommendationVersion
 from thinktank.voting.models import Ballot, Position, VoteResult
@@ -222,3 +226,84 @@ def test_html_whose_source_was_lost_is_kept_as_it_was(app, stored_texts):
             == OLD
         )
         assert _version(stored_texts["recommendation"]).minority_opinions[0]["body_html"] == OLD
+
+
+# --- migration 0011_markdown_sources -----------------------------------------------------
+
+BEFORE = "0010_edit_versions"
+NEW_COLUMNS = ("comment_revisions", "recommendation_versions", "vote_results")
+
+
+def _columns(table: str) -> set[str]:
+    return {column["name"] for column in inspect(db.engine).get_columns(table)}
+
+
+def _strip_sources() -> None:
+    """Make the snapshots look as they were written before the sources were kept."""
+    with db.engine.begin() as connection:
+        for result in connection.execute(select(RESULTS)).all():
+            votes = [_drop(vote, "reason") for vote in result.snapshot["votes"]]
+            connection.execute(
+                RESULTS.update()
+                .where(RESULTS.c.case_id == result.case_id)
+                .values(snapshot=result.snapshot | {"votes": votes})
+            )
+        for version in connection.execute(select(VERSIONS)).all():
+            connection.execute(
+                VERSIONS.update()
+                .where(VERSIONS.c.id == version.id)
+                .values(
+                    minority_opinions=[_drop(o, "body") for o in version.minority_opinions],
+                    citations=[_drop(c, "quote") for c in version.citations],
+                )
+            )
+
+
+def _drop(entry: dict, key: str) -> dict:
+    return {k: v for k, v in entry.items() if k != key}
+
+
+RESULTS = sa_table("vote_results", sa_column("case_id"), sa_column("snapshot", JSON))
+VERSIONS = sa_table(
+    "recommendation_versions",
+    sa_column("id"),
+    sa_column("minority_opinions", JSON),
+    sa_column("citations", JSON),
+)
+
+
+def test_migration_recovers_the_sources_it_can_and_marks_the_rest(app, stored_texts):
+    with app.app_context():  # revised in a later review round: its published text is gone
+        opinion = db.session.scalar(select(MinorityOpinion))
+        opinion.body, opinion.body_html = "Ændret:\n- w", "<p>Ændret:</p>\n<ul>\n<li>w</li>\n</ul>"
+        opinion.updated_at = utcnow()
+        db.session.commit()
+    with app.app_context():
+        db.session.remove()
+        try:
+            downgrade(revision=BEFORE)
+            assert all("markup_version" not in _columns(table) for table in NEW_COLUMNS)
+            _strip_sources()
+            upgrade()
+            assert all("markup_version" in _columns(table) for table in NEW_COLUMNS)
+            result = db.session.get(VoteResult, stored_texts["case"])
+            version = _version(stored_texts["recommendation"])
+            assert result.snapshot["votes"][0]["reason"] == "Fordi:\n- b"
+            assert version.citations[0]["quote"] == "Efter:\n- y"
+            assert version.minority_opinions[0]["body"] is None  # the marker: source lost
+            revisions = list(db.session.scalars(select(CommentRevision)))
+            assert {row.markup_version for row in [result, version, *revisions]} == {0}
+            db.session.remove()
+            # down and up again: the sources stay, nothing is recovered twice
+            downgrade(revision=BEFORE)
+            upgrade()
+            assert db.session.get(VoteResult, stored_texts["case"]).snapshot == result.snapshot
+        finally:
+            db.session.remove()
+            upgrade()
+
+    output = _rerender(app)  # the migrated rows are re-rendered from the recovered sources
+
+    assert "  frozen vote results (reasons): 0\n" in output  # same rules: same HTML
+    with app.app_context():
+        assert _version(stored_texts["recommendation"]).markup_version == MARKUP_VERSION

@@ -115,7 +115,7 @@ class Recommendation(db.Model):
 class RecommendationVersion(Frozen, db.Model):
     """A published version, frozen: its text, citations and minority opinions as published.
     Written when published and never changed or deleted (the model refuses it: see
-    ``frozen.py``); only rerender-markdown may re-render its ``body_html``."""
+    ``frozen.py``); only rerender-markdown may re-render its HTML from the kept Markdown."""
 
     __tablename__ = "recommendation_versions"
     __table_args__ = (UniqueConstraint("recommendation_id", "number"),)

@@ -126,10 +126,10 @@ def test_rerender_markdown_covers_recommendations_versions_opinions_and_revision
             for row in db.session.scalars(db.select(model)):
                 row.body_html, row.markup_version = stale, 1
         # A published version is frozen: only its HTML may be rewritten, as the command does.
-        with rewriting(RecommendationVersion.body_html):
+        with rewriting(RecommendationVersion.body_html, RecommendationVersion.markup_version):
             for model in (RecommendationVersion, CommentRevision):
                 for row in db.session.scalars(db.select(model)):
-                    row.body_html = stale
+                    row.body_html, row.markup_version = stale, 1
         db.session.commit()
 
     result = app.test_cli_runner().invoke(args=["rerender-markdown"])

@@ -10,8 +10,9 @@ raises :class:`FrozenRecordChanged`, before any SQL is sent, and so does an ORM 
 Exactly two paths may write to frozen rows, each naming the columns it writes, inside
 :func:`rewriting`:
 
-- ``flask rerender-markdown`` re-renders a published version's ``body_html`` from its
-  unchanged Markdown source after the sanitiser's rules changed;
+- ``flask rerender-markdown`` re-renders the HTML in them (a version's ``body_html`` and
+  the opinions and quotes in it, the reasons in a tally's snapshot) from the Markdown kept
+  beside it, after the sanitiser's rules changed, and records the rules' version;
 - the demo loader dates the rows its story adds (a version's ``published_at``, a tally's
   ``frozen_at`` and the time in its snapshot).
 

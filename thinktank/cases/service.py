@@ -445,5 +445,4 @@ def rerender_markdown() -> int:
     stale = db.session.scalars(select(Case).where(Case.markup_version != MARKUP_VERSION)).all()
     for case in stale:
         cook(case)
-    db.session.commit()
     return len(stale)

@@ -125,6 +125,8 @@ class CommentRevision(db.Model):
     number: Mapped[int]
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # The sanitiser's rules its HTML was cooked by (0: unknown, re-rendered by the command).
+    markup_version: Mapped[int] = mapped_column(default=0, server_default="0")
     written_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

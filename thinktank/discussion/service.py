@@ -197,6 +197,11 @@ def _cook(comment: Comment) -> dict:
     return found
 
 
+def render_comment(body: str) -> str:
+    """A comment's text as HTML, its mentions linked: also for its revisions and quotes."""
+    return str(render_markdown(body, mentions=mentions.resolver(mentions.resolve(body))))
+
+
 def _ensure_discussion(kind: str, subject_id: int) -> Discussion:
     discussion = discussion_of(kind, subject_id)
     if discussion is not None:
@@ -307,6 +312,7 @@ def edit(
             number=comment.revision_count - 1,  # the text being replaced
             body=comment.body,
             body_html=comment.body_html,
+            markup_version=comment.markup_version,
             written_at=comment.edited_at or comment.created_at,
         )
     )
@@ -477,25 +483,16 @@ def queue_items(comments: list[Comment]) -> list[QueueItem]:
 
 
 def rerender_markdown() -> int:
-    """Re-render comments stored by an older sanitiser version, with their earlier texts
-    (a revision is never cooked by newer rules than its comment); returns how many comments."""
+    """Re-render comments and earlier comment texts cooked by an older sanitiser version;
+    returns how many comments."""
     stale = db.session.scalars(
         select(Comment).where(Comment.markup_version != MARKUP_VERSION)
     ).all()
     for comment in stale:
         _cook(comment)
-    for ids in _chunks([comment.id for comment in stale]):
-        for revision in db.session.scalars(
-            select(CommentRevision).where(CommentRevision.comment_id.in_(ids))
-        ):
-            found = mentions.resolve(revision.body)
-            revision.body_html = str(
-                render_markdown(revision.body, mentions=mentions.resolver(found))
-            )
-    db.session.commit()
+    for revision in db.session.scalars(
+        select(CommentRevision).where(CommentRevision.markup_version != MARKUP_VERSION)
+    ):
+        revision.body_html = render_comment(revision.body)
+        revision.markup_version = MARKUP_VERSION
     return len(stale)
-
-
-def _chunks(ids: list[int], size: int = 500):
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]

@@ -115,7 +115,7 @@ class Recommendation(db.Model):
 class RecommendationVersion(Frozen, db.Model):
     """A published version, frozen: its text, citations and minority opinions as published.
     Written when published and never changed or deleted (the model refuses it: see
-    ``frozen.py``); only rerender-markdown may re-render its ``body_html``."""
+    ``frozen.py``); only rerender-markdown may re-render its HTML from the kept Markdown."""
 
     __tablename__ = "recommendation_versions"
     __table_args__ = (UniqueConstraint("recommendation_id", "number"),)
@@ -130,10 +130,15 @@ class RecommendationVersion(Frozen, db.Model):
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     change_note: Mapped[str] = mapped_column(String(2000), default="")
-    # [{"author", "affiliation", "body_html", "signers": [{"name", "affiliation"}]}]
+    # [{"author", "affiliation", "author_id", "body", "body_html", "signers": [{"name",
+    # "affiliation", "id"}]}]
     minority_opinions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    # [{"comment_id", "author", "affiliation", "quote_html"}]
+    # [{"comment_id", "author", "affiliation", "quote", "quote_html"}]
     citations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The oldest sanitiser rules any of its HTML (body, opinions, quotes) was cooked by; 0:
+    # unknown. A "body" or "quote" of None marks a source lost before it was kept (the
+    # 0011 migration could not recover it): that HTML stays as it was published.
+    markup_version: Mapped[int] = mapped_column(default=0, server_default="0")
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -396,12 +396,13 @@ def opinions(recommendation_id: int) -> list[MinorityOpinion]:
 # --- publishing --------------------------------------------------------------------------
 
 
-def _snapshot_opinions(recommendation_id: int) -> list[dict]:
+def _snapshot_opinions(current: list[MinorityOpinion]) -> list[dict]:
     return [
         {
             "author": opinion.author.display_name if opinion.author else "",
             "affiliation": opinion.author.affiliation if opinion.author else "",
             "author_id": opinion.author_id,
+            "body": opinion.body,
             "body_html": opinion.body_html,
             "signers": [
                 {
@@ -412,19 +413,20 @@ def _snapshot_opinions(recommendation_id: int) -> list[dict]:
                 for s in opinion.signatures
             ],
         }
-        for opinion in opinions(recommendation_id)
+        for opinion in current
     ]
 
 
-def _snapshot_citations(recommendation: Recommendation) -> list[dict]:
+def _snapshot_citations(cited: list[Comment]) -> list[dict]:
     return [
         {
             "comment_id": comment.id,
             "author": comment.author.display_name if comment.author else "",
             "affiliation": comment.author.affiliation if comment.author else "",
+            "quote": comment.body,
             "quote_html": comment.body_html,
         }
-        for comment in cited_comments(recommendation.id)
+        for comment in cited
     ]
 
 
@@ -493,8 +495,9 @@ def publish(
         confirmed |= concern.data
     change_note = (change_note or "").strip()
     number = recommendation.current_version + 1
-    opinions_now = _snapshot_opinions(recommendation.id)
-    citations_now = _snapshot_citations(recommendation)
+    current_opinions, cited = opinions(recommendation.id), cited_comments(recommendation.id)
+    opinions_now = _snapshot_opinions(current_opinions)
+    citations_now = _snapshot_citations(cited)
     if number > 1:
         if not change_note:
             raise ValidationFailed(_("Say what changed in this version."), "change_note")
@@ -515,6 +518,10 @@ def publish(
         change_note=change_note[:2000],
         minority_opinions=opinions_now,
         citations=citations_now,
+        # re-rendered by rerender-markdown if any of the copied HTML was cooked by older rules
+        markup_version=min(
+            row.markup_version for row in (recommendation, *current_opinions, *cited)
+        ),
         published_at=now,
         published_by_id=user.id,
     )

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import format_percent, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from thinktank.cases import lifecycle
@@ -15,9 +15,10 @@ from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import CaseState
 from thinktank.errors import Concern, InvalidTransition
 from thinktank.extensions import db
+from thinktank.markup import MARKUP_VERSION
 from thinktank.models import utcnow
 from thinktank.templating import datetime_text
-from thinktank.voting.models import VoteResult, VotingRound
+from thinktank.voting.models import Ballot, VoteResult, VotingRound
 from thinktank.voting.tally import build_snapshot, current_turnout
 
 
@@ -36,8 +37,17 @@ def freeze_result(case: Case, user, _options: dict) -> None:
     voting.closed_at = now
     voting.closed_by_id = getattr(user, "id", None)
     voting.closed_automatically = user is None
+    # re-rendered by rerender-markdown if a reason was cooked by older rules
+    oldest_markup = db.session.scalar(
+        select(func.min(Ballot.markup_version)).where(Ballot.case_id == case.id)
+    )
     db.session.add(
-        VoteResult(case_id=case.id, frozen_at=now, snapshot=build_snapshot(case.id, now))
+        VoteResult(
+            case_id=case.id,
+            frozen_at=now,
+            snapshot=build_snapshot(case.id, now),
+            markup_version=MARKUP_VERSION if oldest_markup is None else oldest_markup,
+        )
     )
 
 

@@ -163,4 +163,8 @@ class VoteResult(Frozen, db.Model):
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
     )
     frozen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Each vote keeps its "reason" (Markdown) beside "reason_html"; a reason of None marks a
+    # source lost before it was kept (the 0011 migration could not recover it).
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The oldest sanitiser rules a reason in the snapshot was cooked by (0: unknown).
+    markup_version: Mapped[int] = mapped_column(default=0, server_default="0")

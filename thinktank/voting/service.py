@@ -259,8 +259,8 @@ def voting_round(case_id: int) -> VotingRound | None:
 
 
 def rerender_markdown() -> tuple[int, int]:
-    """Re-render positions and ballots cooked by an older sanitiser (frozen results are kept
-    as they were published); returns (positions, ballots)."""
+    """Re-render positions and ballots cooked by an older sanitiser (the reasons in frozen
+    results: ``voting/rerender.py``); returns (positions, ballots)."""
     counts = []
     for model, source, target in (
         (Position, "explanation", "explanation_html"),
@@ -273,5 +273,4 @@ def rerender_markdown() -> tuple[int, int]:
             setattr(row, target, str(render_markdown(getattr(row, source))))
             row.markup_version = MARKUP_VERSION
         counts.append(len(stale))
-    db.session.commit()
     return counts[0], counts[1]

@@ -109,6 +109,7 @@ def build_snapshot(case_id: int, at: datetime) -> dict[str, Any]:
                 "role": user.role.value,
                 "choice": ballot.choice.value,
                 "position_id": ballot.position_id,
+                "reason": ballot.reason,
                 "reason_html": ballot.reason_html,
                 "interests": [i.snapshot() for i in interests.get(user.id, [])],
             }

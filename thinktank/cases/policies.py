@@ -47,6 +47,11 @@ def can_edit(user, case: Case) -> bool:
     )
 
 
+def can_discuss(user, _case: Case | None = None) -> bool:
+    """Members write in a case's discussion (whether it takes comments now is the case's state)."""
+    return has_role(user, Role.MEMBER)
+
+
 def can_submit(user, case: Case) -> bool:
     """A member hands their own draft to the secretariat (the secretariat opens its own)."""
     return (

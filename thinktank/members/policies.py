@@ -17,3 +17,8 @@ def is_participant(user) -> bool:
 
 def can_declare_interests(user, _obj=None) -> bool:
     return is_participant(user)
+
+
+def can_link_to(_user, member) -> bool:
+    """A name links to its member page while its owner takes part (readers and admins have none)."""
+    return is_participant(member)

@@ -36,6 +36,7 @@ POLICIES = [
     ("invite", permissions.at_least(Role.SECRETARIAT)),
     ("invite_as", permissions.can_invite_as),
     ("manage_users", permissions.at_least(Role.ADMIN)),
+    ("manage_account", permissions.can_manage_account),
     ("view_audit_log", permissions.at_least(Role.ADMIN)),
     ("declare_interests", members_policies.can_declare_interests),
     ("link_to_member", members_policies.can_link_to),
@@ -64,6 +65,7 @@ POLICIES = [
     ("view_recommendation_draft", recommendations_policies.can_view_draft),
     ("write_recommendation", recommendations_policies.can_write),
     ("review_recommendation", recommendations_policies.can_review),
+    ("cosign_opinion", recommendations_policies.can_cosign),
     ("adopt_recommendation", recommendations_policies.can_adopt),
     ("confirm_adoption", recommendations_policies.can_confirm_adoption),
 ]

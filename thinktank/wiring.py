@@ -33,6 +33,7 @@ from thinktank.voting import service as voting
 POLICIES = [
     ("edit_profile", permissions.at_least(Role.READER)),
     ("read_notifications", notifications_policies.can_read),
+    ("open_notification", notifications_policies.can_open),
     ("invite", permissions.at_least(Role.SECRETARIAT)),
     ("invite_as", permissions.can_invite_as),
     ("manage_users", permissions.at_least(Role.ADMIN)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from thinktank.accounts.models import User
 from thinktank.accounts.roles import Role
 
 #: The roles listed in the member register: the people who propose positions, vote and
@@ -13,6 +14,11 @@ PARTICIPANT_ROLES = (Role.MEMBER, Role.SECRETARIAT)
 def is_participant(user) -> bool:
     """Logged in, active, and a member or in the secretariat."""
     return bool(user.is_authenticated and user.active and user.role in PARTICIPANT_ROLES)
+
+
+def participants_clause():
+    """The SQL form of :data:`PARTICIPANT_ROLES`, for the register and the tally."""
+    return User.role.in_(PARTICIPANT_ROLES)
 
 
 def can_declare_interests(user, _obj=None) -> bool:

@@ -20,7 +20,7 @@ from thinktank.cases.service import visible_case
 from thinktank.cases.vocabulary import CaseState
 from thinktank.discussion import service as discussion
 from thinktank.extensions import db
-from thinktank.members.service import participants_clause
+from thinktank.members.policies import participants_clause
 from thinktank.models import utcnow
 from thinktank.permissions import can
 from thinktank.voting.ballots import own_ballot

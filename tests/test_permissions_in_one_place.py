@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import page_text
+from thinktank.accounts.roles import Role
 from thinktank.cases import lifecycle
 from thinktank.wiring import POLICIES
 
@@ -182,3 +184,44 @@ def test_every_case_move_is_decided_by_the_permission_table():
 def test_each_action_has_exactly_one_policy():
     actions = [action for action, _policy in POLICIES]
     assert len(actions) == len(set(actions))
+
+
+# --- what the policies the templates ask for show ------------------------------------------
+
+
+def test_comment_names_link_only_to_active_members_and_staff(
+    app, client_as, make_user, make_case, make_comment, admin, secretariat
+):
+    case = make_case(state="open", visibility="public")
+    member = make_user(Role.MEMBER, display_name="Sofie Lund")
+    leaving = make_user(Role.MEMBER, display_name="Jens Kristensen")
+    for author in (member, leaving, secretariat, admin):
+        make_comment(case, author, f"Indlæg fra {author.display_name}.")
+    client_as(admin).post(f"/admin/users/{leaving.id}/active", data={"active": "0"})
+    html = client_as(None).get(f"/cases/{case.id}", follow_redirects=True).get_data(as_text=True)
+    assert f'<a href="/members/{member.id}">Sofie Lund</a>' in html
+    assert f'<a href="/members/{secretariat.id}">' in html
+    assert f'href="/members/{leaving.id}"' not in html  # deactivated: the name stays, unlinked
+    assert "Jens Kristensen" in html
+    assert f'href="/members/{admin.id}"' not in html  # admins have no member page
+
+
+def test_only_other_members_are_offered_to_cosign_a_minority_opinion(
+    client_as, make_user, make_recommendation
+):
+    recommendation = make_recommendation("review")
+    author, other = make_user(Role.MEMBER), make_user(Role.MEMBER)
+    client_as(author).post(
+        f"/recommendations/{recommendation.id}/opinion", data={"body": "Vi er uenige."}
+    )
+    page = f"/recommendations/{recommendation.id}/draft"
+    assert "Medunderskriv" not in page_text(client_as(author).get(page))
+    assert "Medunderskriv" in page_text(client_as(other).get(page))
+
+
+def test_admin_changes_the_role_of_others_but_is_not_offered_their_own(client_as, admin, member):
+    client = client_as(admin)
+    assert "Skift rolle" in page_text(client.get(f"/admin/users/{member.id}"))
+    own = page_text(client.get(f"/admin/users/{admin.id}"))
+    assert "Skift rolle" not in own
+    assert "Deaktivér konto" not in own

@@ -78,3 +78,8 @@ def at_least(role: Role) -> Policy:
 def can_invite_as(user, role: Role) -> bool:
     """The secretariat invites members; only an administrator invites secretariat staff."""
     return has_role(user, Role.ADMIN if role == Role.SECRETARIAT else Role.SECRETARIAT)
+
+
+def can_manage_account(user, account) -> bool:
+    """An administrator changes other people's role and status, never their own."""
+    return has_role(user, Role.ADMIN) and account.id != user.id

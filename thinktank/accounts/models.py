@@ -59,9 +59,6 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
-    def has_role(self, role: Role) -> bool:
-        return self.active and self.role.rank >= role.rank
-
     @property
     def affiliation(self) -> str:
         return format_affiliation(self.organisation, self.sector)

@@ -345,7 +345,7 @@ def change_role(actor: User, user: User, role: Role | str) -> None:
         role = Role(role)
     except ValueError:
         raise ValidationFailed(_("Choose a role from the list."), field="role") from None
-    if user.id == actor.id:
+    if not can(actor, "manage_account", user):
         raise NotAllowed(_("You cannot change your own role."))
     if role == user.role:
         return
@@ -357,7 +357,7 @@ def change_role(actor: User, user: User, role: Role | str) -> None:
 
 def set_active(actor: User, user: User, active: bool) -> None:
     require("manage_users", user=actor)
-    if user.id == actor.id:
+    if not can(actor, "manage_account", user):
         raise NotAllowed(_("You cannot deactivate your own account."))
     if user.active == active:
         return

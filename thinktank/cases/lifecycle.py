@@ -1,4 +1,5 @@
-"""The case state machine: one table of allowed moves and who may make them.
+"""The case state machine: one table of allowed moves (who may make each one is its
+action in the permission table, ``thinktank.wiring.POLICIES``).
 
     draft ──open──▶ open ──start_voting──▶ voting ──close_voting──▶ closed ──publish──▶ recommended
       │ submit/return (the author hands a draft to the secretariat; it stays a draft)
@@ -19,7 +20,6 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from thinktank.accounts.roles import Role
 from thinktank.audit.service import record
 from thinktank.cases.models import Case, CaseTransition
 from thinktank.cases.vocabulary import CaseState
@@ -32,23 +32,8 @@ from thinktank.errors import (
 )
 from thinktank.extensions import db
 from thinktank.models import utcnow
-from thinktank.permissions import has_role
+from thinktank.permissions import can
 from thinktank.registry import append_once
-
-Who = Callable[[object, Case], bool]
-
-
-def _secretariat(user, _case: Case) -> bool:
-    return has_role(user, Role.SECRETARIAT)
-
-
-def _member_author(user, case: Case) -> bool:
-    """A member hands their own draft to the secretariat (the secretariat opens its own)."""
-    return (
-        has_role(user, Role.MEMBER)
-        and not has_role(user, Role.SECRETARIAT)
-        and case.author_id == user.id
-    )
 
 
 @dataclass(frozen=True)
@@ -56,7 +41,7 @@ class Move:
     name: str
     sources: frozenset[CaseState]
     target: CaseState
-    who: Who
+    action: str  # who may make it: the action's policy in the permission table
     label: object  # the button
     done: object  # the timeline entry
     log: object  # the public log line, with %(title)s
@@ -73,7 +58,7 @@ MOVES: dict[str, Move] = {
             "submit",
             frozenset({CaseState.DRAFT}),
             CaseState.DRAFT,
-            _member_author,
+            "submit_case",
             _l("Submit to the secretariat"),
             _l("Submitted to the secretariat"),
             _l("The draft “%(title)s” was submitted"),
@@ -83,7 +68,7 @@ MOVES: dict[str, Move] = {
             "return",
             frozenset({CaseState.DRAFT}),
             CaseState.DRAFT,
-            _secretariat,
+            "return_case",
             _l("Return to the author"),
             _l("Returned to the author"),
             _l("The draft “%(title)s” was returned to its author"),
@@ -93,7 +78,7 @@ MOVES: dict[str, Move] = {
             "open",
             frozenset({CaseState.DRAFT}),
             CaseState.OPEN,
-            _secretariat,
+            "open_case",
             _l("Open for discussion"),
             _l("Opened for discussion"),
             _l("The case “%(title)s” was opened for discussion"),
@@ -102,7 +87,7 @@ MOVES: dict[str, Move] = {
             "start_voting",
             frozenset({CaseState.OPEN}),
             CaseState.VOTING,
-            _secretariat,
+            "start_voting",
             _l("Start voting"),
             _l("Voting started"),
             _l("Voting started on “%(title)s”"),
@@ -112,7 +97,7 @@ MOVES: dict[str, Move] = {
             "close_voting",
             frozenset({CaseState.VOTING}),
             CaseState.CLOSED,
-            _secretariat,
+            "close_voting",
             _l("Close voting"),
             _l("Voting closed"),
             _l("Voting closed on “%(title)s”"),
@@ -121,7 +106,7 @@ MOVES: dict[str, Move] = {
             "publish",
             frozenset({CaseState.CLOSED}),
             CaseState.RECOMMENDED,
-            _secretariat,
+            "publish_case",
             _l("Publish recommendation"),
             _l("Recommendation published"),
             _l("A recommendation was published for “%(title)s”"),
@@ -131,7 +116,7 @@ MOVES: dict[str, Move] = {
             "archive",
             _ALL_BUT_ARCHIVED,
             CaseState.ARCHIVED,
-            _secretariat,
+            "archive_case",
             _l("Archive"),
             _l("Archived"),
             _l("The case “%(title)s” was archived"),
@@ -192,9 +177,14 @@ def possible(case: Case, move: Move) -> bool:
     return case.state in move.sources and move.when(case)
 
 
+def may_make(user, case: Case, move: Move) -> bool:
+    """Whether ``user`` may make ``move`` on ``case`` (not whether it is possible now)."""
+    return can(user, move.action, case)
+
+
 def available_moves(user, case: Case) -> list[Move]:
     """The moves this user can make on this case now (for the buttons)."""
-    return [m for m in MOVES.values() if m.manual and possible(case, m) and m.who(user, case)]
+    return [m for m in MOVES.values() if m.manual and possible(case, m) and may_make(user, case, m)]
 
 
 def transition(
@@ -218,7 +208,7 @@ def transition(
     system = user is None
     if move is None or (manual and not move.manual) or (system and manual):
         raise InvalidTransition(_("There is no such step for a case."))
-    if not system and not move.who(user, case):
+    if not system and not may_make(user, case, move):
         if not user.is_authenticated:
             raise LoginRequired()
         raise NotAllowed(_("You may not do this with this case."))

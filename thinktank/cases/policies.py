@@ -45,3 +45,22 @@ def can_edit(user, case: Case) -> bool:
     return (
         case.state == CaseState.DRAFT and has_role(user, Role.MEMBER) and case.author_id == user.id
     )
+
+
+def can_discuss(user, _case: Case | None = None) -> bool:
+    """Members write in a case's discussion (whether it takes comments now is the case's state)."""
+    return has_role(user, Role.MEMBER)
+
+
+def can_submit(user, case: Case) -> bool:
+    """A member hands their own draft to the secretariat (the secretariat opens its own)."""
+    return (
+        has_role(user, Role.MEMBER)
+        and not has_role(user, Role.SECRETARIAT)
+        and case.author_id == user.id
+    )
+
+
+def can_steer(user, _case: Case | None = None) -> bool:
+    """The secretariat moves cases through their states (return, open, vote, publish, archive)."""
+    return has_role(user, Role.SECRETARIAT)

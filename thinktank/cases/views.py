@@ -158,7 +158,7 @@ def _confirm(case, move_name: str, form: TransitionForm, concerns, status: int):
     move = lifecycle.MOVES.get(move_name)
     if not current_user.is_authenticated:
         raise LoginRequired()
-    if move is None or not move.who(current_user, case):
+    if move is None or not lifecycle.may_make(current_user, case, move):
         raise NotAllowed()
     form.reason.flags.required = True
     return render_template(

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from thinktank.accounts.models import User
-from thinktank.accounts.roles import Role
+from thinktank.discussion.policies import mentionable_clause
 from thinktank.extensions import db
 from thinktank.markup import mention_as_written, mention_tokens, render_markdown
 
@@ -38,14 +38,7 @@ def _matches(tokens: list[str]) -> dict[str, list[User]]:
     """
     if not tokens:
         return {}
-    members = db.session.scalars(
-        select(User)
-        .where(
-            User.active.is_(True),
-            User.role.in_([Role.MEMBER, Role.SECRETARIAT, Role.ADMIN]),
-        )
-        .order_by(User.id)
-    ).all()
+    members = db.session.scalars(select(User).where(mentionable_clause()).order_by(User.id)).all()
     return {
         token: [
             user

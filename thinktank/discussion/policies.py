@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, and_
+
+from thinktank.accounts.models import User
 from thinktank.accounts.roles import Role
 from thinktank.discussion.models import Comment
 from thinktank.permissions import has_role
@@ -39,3 +42,8 @@ def can_moderate(user, _obj=None) -> bool:
 
 def can_view_history(user, _comment=None) -> bool:
     return has_role(user, Role.MEMBER)
+
+
+def mentionable_clause() -> ColumnElement[bool]:
+    """Who an @mention can name and notify: active accounts above readers."""
+    return and_(User.active.is_(True), User.role.in_([Role.MEMBER, Role.SECRETARIAT, Role.ADMIN]))

@@ -53,14 +53,13 @@ def case_subject() -> Subject:
     """Cases as a discussion subject: members discuss them while open or in voting."""
     from sqlalchemy import select
 
-    from thinktank.accounts.roles import Role
     from thinktank.cases.models import Case
     from thinktank.cases.service import visible_case
     from thinktank.cases.views import case_url
     from thinktank.cases.vocabulary import CaseState
     from thinktank.errors import InvalidTransition, LoginRequired, NotAllowed
     from thinktank.extensions import db
-    from thinktank.permissions import has_role
+    from thinktank.permissions import can
 
     def why_not_post(user, case) -> DomainError | None:
         if case.state not in (CaseState.OPEN, CaseState.VOTING):
@@ -70,7 +69,7 @@ def case_subject() -> Subject:
         members_only = _("Only members of the think tank can take part in the discussion.")
         if not user.is_authenticated:
             return LoginRequired(members_only)  # the page offers to log in
-        if not has_role(user, Role.MEMBER):
+        if not can(user, "discuss_case", case):
             return NotAllowed(members_only)
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from thinktank.accounts.models import User
 from thinktank.accounts.roles import Role
 
 #: The roles listed in the member register: the people who propose positions, vote and
@@ -15,5 +16,15 @@ def is_participant(user) -> bool:
     return bool(user.is_authenticated and user.active and user.role in PARTICIPANT_ROLES)
 
 
+def participants_clause():
+    """The SQL form of :data:`PARTICIPANT_ROLES`, for the register and the tally."""
+    return User.role.in_(PARTICIPANT_ROLES)
+
+
 def can_declare_interests(user, _obj=None) -> bool:
     return is_participant(user)
+
+
+def can_link_to(_user, member) -> bool:
+    """A name links to its member page while its owner takes part (readers and admins have none)."""
+    return is_participant(member)

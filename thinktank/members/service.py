@@ -18,7 +18,7 @@ from thinktank.cases.policies import visible_clause
 from thinktank.errors import InvalidTransition, NotFound, ValidationFailed
 from thinktank.extensions import db
 from thinktank.members.models import Interest, InterestKind
-from thinktank.members.policies import PARTICIPANT_ROLES
+from thinktank.members.policies import participants_clause
 from thinktank.models import local_today, utcnow
 from thinktank.permissions import require
 
@@ -117,10 +117,6 @@ def current_interests_of(user_ids: Iterable[int], on: date | None = None) -> dic
 
 
 # --- the register ------------------------------------------------------------------------
-
-
-def participants_clause():
-    return User.role.in_(PARTICIPANT_ROLES)
 
 
 def register_query(query: str = "") -> Select:

@@ -1,7 +1,12 @@
-"""Who may read notifications (in the one permission table)."""
+"""Who may read and open notifications (in the one permission table)."""
 
 from __future__ import annotations
 
 
 def can_read(user, _obj=None) -> bool:
     return bool(user.is_authenticated and user.active)
+
+
+def can_open(user, notification) -> bool:
+    """Each notification is for the one person it was made for."""
+    return can_read(user) and notification.user_id == user.id

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from thinktank.extensions import db
 from thinktank.models import utcnow
 from thinktank.notifications.models import Notification
+from thinktank.permissions import can
 
 #: How each kind reads, filled from the notification's data and its actor's name.
 _TEXTS = {
@@ -59,8 +60,8 @@ def unread_count(user) -> int:
 def open_notification(user, notification_id: int) -> str | None:
     """Mark one of ``user``'s notifications read and return where it points."""
     notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != user.id:
-        return None
+    if notification is None or not can(user, "open_notification", notification):
+        return None  # someone else's is as unknown as a missing one
     if notification.read_at is None:
         notification.read_at = utcnow()
         db.session.commit()

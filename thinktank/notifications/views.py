@@ -9,14 +9,14 @@ from flask_login import current_user
 from thinktank.errors import NotFound
 from thinktank.notifications import service
 from thinktank.pagination import paginate
-from thinktank.permissions import permission_required
+from thinktank.permissions import can, permission_required
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 @bp.app_context_processor
 def unread_notifications() -> dict:
-    if not (current_user and current_user.is_authenticated):
+    if not (current_user and can(current_user, "read_notifications")):
         return {"unread_notifications": 0}
     return {"unread_notifications": service.unread_count(current_user)}
 

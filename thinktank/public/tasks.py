@@ -16,15 +16,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from thinktank.accounts.roles import Role
 from thinktank.cases.models import Case
 from thinktank.cases.policies import visible_clause
 from thinktank.cases.views import case_url
 from thinktank.cases.vocabulary import CaseState
 from thinktank.discussion.service import open_flag_count
 from thinktank.extensions import db
-from thinktank.members.policies import is_participant
-from thinktank.permissions import can, has_role
+from thinktank.permissions import can
 from thinktank.recommendations import adoptions
 from thinktank.recommendations.models import Recommendation, ReviewResponse, Status
 from thinktank.recommendations.portal import awaiting_draft
@@ -50,7 +48,7 @@ class Task:
 
 def votes_to_cast(user) -> Task | None:
     """Cases in voting the user may vote on and has not voted on yet."""
-    if not is_participant(user):
+    if not can(user, "vote"):
         return None
     rows = db.session.execute(
         select(Case, VotingRound.closes_at)
@@ -79,7 +77,7 @@ def votes_to_cast(user) -> Task | None:
 
 def reviews_to_answer(user) -> Task | None:
     """Drafts in member review the user has neither consented to nor objected to."""
-    if not has_role(user, Role.MEMBER):
+    if not can(user, "view_recommendation_draft"):  # no drafts seen, none to answer
         return None
     drafts = list(
         db.session.scalars(

@@ -28,6 +28,11 @@ def can_review(user, recommendation: Recommendation) -> bool:
     return has_role(user, Role.MEMBER) and recommendation.status == Status.REVIEW
 
 
+def can_cosign(user, opinion) -> bool:
+    """Members co-sign another member's minority opinion, never their own (with review open)."""
+    return has_role(user, Role.MEMBER) and opinion.author_id != user.id
+
+
 def can_adopt(user, recommendation: Recommendation) -> bool:
     return (
         has_role(user, Role.READER)

@@ -342,7 +342,7 @@ def cosign(user, opinion_id: int) -> None:
         raise NotFound()
     recommendation = db.session.get(Recommendation, opinion.recommendation_id)
     require("review_recommendation", recommendation, user=user)
-    if opinion.author_id == user.id:
+    if not can(user, "cosign_opinion", opinion):
         raise ValidationFailed(_("You wrote this minority opinion."))
     db.session.add(Cosignature(opinion_id=opinion.id, member_id=user.id))
     try:

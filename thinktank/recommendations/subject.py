@@ -6,11 +6,10 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from thinktank.accounts.roles import Role
 from thinktank.discussion import subjects
-from thinktank.errors import DomainError, InvalidTransition, LoginRequired, NotAllowed, NotFound
+from thinktank.errors import DomainError, InvalidTransition, NotFound
 from thinktank.extensions import db
-from thinktank.permissions import has_role
+from thinktank.permissions import require
 from thinktank.recommendations.models import Recommendation, Status
 
 
@@ -18,8 +17,7 @@ def _load_visible(user, recommendation_id: int) -> Recommendation:
     recommendation = db.session.get(Recommendation, recommendation_id)
     if recommendation is None:
         raise NotFound()
-    if not has_role(user, Role.MEMBER):  # the review discussion is internal
-        raise LoginRequired() if not user.is_authenticated else NotAllowed()
+    require("view_recommendation_draft", recommendation, user=user)  # the review is internal
     return recommendation
 
 

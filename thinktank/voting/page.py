@@ -20,7 +20,7 @@ from thinktank.cases.service import visible_case
 from thinktank.cases.vocabulary import CaseState
 from thinktank.discussion import service as discussion
 from thinktank.extensions import db
-from thinktank.members.service import participants_clause
+from thinktank.members.policies import participants_clause
 from thinktank.models import utcnow
 from thinktank.permissions import can
 from thinktank.voting.ballots import own_ballot
@@ -61,7 +61,7 @@ def _forms(case: Case, user, approved: list, ballot) -> dict[str, Any]:
     ):
         forms["position_form"] = PositionForm(formdata=None, prefix="position")
     start = lifecycle.MOVES["start_voting"]
-    if lifecycle.possible(case, start) and user.is_authenticated and start.who(user, case):
+    if lifecycle.possible(case, start) and lifecycle.may_make(user, case, start):
         forms["start_form"] = StartVotingForm(formdata=None, prefix="start")
     return forms
 

@@ -20,5 +20,6 @@ def can_manage(user, case) -> bool:
     return has_role(user, Role.SECRETARIAT) and can_view(user, case)
 
 
-def can_vote(user, case) -> bool:
-    return is_participant(user) and can_view(user, case)
+def can_vote(user, case=None) -> bool:
+    """On ``case``; without one: whether ``user`` votes at all (e.g. to list votes waiting)."""
+    return is_participant(user) and (case is None or can_view(user, case))

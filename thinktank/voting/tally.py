@@ -27,7 +27,8 @@ from thinktank.accounts.models import User, format_affiliation
 from thinktank.accounts.roles import Sector
 from thinktank.extensions import db
 from thinktank.members.models import InterestKind
-from thinktank.members.service import current_interests_of, participants_clause
+from thinktank.members.policies import participants_clause
+from thinktank.members.service import current_interests_of
 from thinktank.models import LOCAL_TIMEZONE
 from thinktank.voting.models import Ballot, BallotChoice
 from thinktank.voting.service import approved_positions

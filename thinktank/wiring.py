@@ -11,8 +11,10 @@ from __future__ import annotations
 from thinktank import permissions
 from thinktank.accounts.roles import Role
 from thinktank.audit import service as audit
+from thinktank.cases import forms as case_forms
 from thinktank.cases import lifecycle, sections
 from thinktank.cases import policies as cases_policies
+from thinktank.cases import service as cases
 from thinktank.cases.sections import Section
 from thinktank.discussion import policies as discussion_policies
 from thinktank.discussion import service as discussion
@@ -80,7 +82,7 @@ CASE_SECTIONS = [
 
 #: What a discussion can be about.
 DISCUSSION_SUBJECTS = [
-    subjects.case_subject(),
+    subjects.case_subject(voting.approved_positions),
     recommendation_subject.SUBJECT,
 ]
 
@@ -147,3 +149,4 @@ def wire() -> None:
     for details in AUDIT_DETAILS:
         for action, facts in details.items():
             audit.describe_details(action, facts)
+    cases.use_field_labels(case_forms.field_labels)

@@ -191,6 +191,12 @@ class CaseForm(EditVersionMixin, Form):
         return form
 
 
+def field_labels() -> dict[str, str]:
+    """Each case field's label, in the reader's language: the history names fields by them."""
+    form = CaseForm(formdata=None, meta={"csrf": False})
+    return {name: field.label.text for name, field in form._fields.items()}
+
+
 class TransitionForm(Form):
     note = _text(_l("Note (optional)"), 1000, _l("Shown in the case's timeline."), area=True)
     # Only on the confirmation page of a step that needs a reason (e.g. closing a vote early).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import partial
 from typing import Any
@@ -40,6 +41,7 @@ from thinktank.inputs import without_control_characters
 from thinktank.markup import MARKUP_VERSION, plain_text, render_markdown
 from thinktank.models import utcnow
 from thinktank.permissions import can, require
+from thinktank.registry import put
 
 MAX_TAGS = 10
 
@@ -381,13 +383,26 @@ def display_value(name: str, value: Any) -> str:
     return "" if value is None else str(value)
 
 
+#: Where the fields' labels come from (the case form knows them): ``thinktank.wiring`` sets it,
+#: so this service takes plain values and never imports the form.
+_label_sources: dict[str, Callable[[], dict[str, str]]] = {}
+
+
+def use_field_labels(source: Callable[[], dict[str, str]]) -> None:
+    """Take the fields' labels, in the reader's language, from ``source``."""
+    put(_label_sources, "fields", source, "case field labels")
+
+
+def _field_labels() -> dict[str, str]:
+    source = _label_sources.get("fields")
+    return source() if source else {}
+
+
 def revision_changes(revisions: list[CaseRevision]) -> list[RevisionChanges]:
     """Each version with what changed since the one before it, newest first."""
-    from thinktank.cases.forms import CaseForm
     from thinktank.diff import cached_diffs, fingerprint
 
-    form = CaseForm(formdata=None, meta={"csrf": False})
-    labels = {name: field.label.text for name, field in form._fields.items()}
+    labels = _field_labels()
     shown = _Shown()
     result = []
     previous: CaseRevision | None = None

@@ -49,8 +49,12 @@ def get(kind: str) -> Subject:
         raise NotFound() from None
 
 
-def case_subject() -> Subject:
-    """Cases as a discussion subject: members discuss them while open or in voting."""
+def case_subject(approved_positions: Callable[[int], list]) -> Subject:
+    """Cases as a discussion subject: members discuss them while open or in voting.
+
+    ``approved_positions`` gives a case's positions (by case id); voting sits above the
+    discussion, so ``thinktank.wiring`` hands it in rather than this module importing it.
+    """
     from sqlalchemy import select
 
     from thinktank.cases.models import Case
@@ -78,8 +82,6 @@ def case_subject() -> Subject:
         return {case.id: (case.title, case_url(case)) for case in cases}
 
     def positions(case) -> list[tuple[int, str]]:
-        from thinktank.voting.service import approved_positions
-
         return [(position.id, position.title) for position in approved_positions(case.id)]
 
     return Subject(

@@ -43,9 +43,6 @@ ALLOWED_UPWARD = {
     # core modules that lean on accounts / audit: roles and the user model belong lower.
     ("thinktank.permissions", "thinktank.accounts.roles"),
     ("thinktank.double_posts", "thinktank.accounts.models"),
-    ("thinktank.templating", "thinktank.audit.service"),
-    # the member page shows frozen votes; voting in turn uses members.
-    ("thinktank.members.views", "thinktank.voting.page"),
 }
 
 

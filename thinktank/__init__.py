@@ -37,6 +37,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.register_error_handlers(app)
     templating.init_app(app)
+    # The log's texts belong to the audit package, which sits above templating.
+    from thinktank.audit.service import details as event_details
+
+    app.jinja_env.globals["event_details"] = event_details
     _register_blueprints(app)
 
     from thinktank import cli

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from thinktank.audit.service import details
 from thinktank.inputs import bounded_int
 from thinktank.models import local_today
 from thinktank.permissions import can
@@ -77,7 +76,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["canonical_url"] = canonical_url
     app.jinja_env.globals["local_today"] = local_today
-    app.jinja_env.globals["event_details"] = details
     # A global (not a context variable), so imported macros can check permissions too.
     app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
     app.jinja_env.trim_blocks = True

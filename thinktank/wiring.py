@@ -22,6 +22,7 @@ from thinktank.discussion import subjects
 from thinktank.discussion import views as discussion_views
 from thinktank.members import policies as members_policies
 from thinktank.members import service as members
+from thinktank.members import views as members_views
 from thinktank.notifications import policies as notifications_policies
 from thinktank.recommendations import adoptions, on_case
 from thinktank.recommendations import policies as recommendations_policies
@@ -150,3 +151,4 @@ def wire() -> None:
         for action, facts in details.items():
             audit.describe_details(action, facts)
     cases.use_field_labels(case_forms.field_labels)
+    members_views.show_votes_with(page.frozen_votes_by)

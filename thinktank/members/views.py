@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,10 +18,23 @@ from thinktank.members import service
 from thinktank.members.forms import EndInterestForm, InterestForm
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required
+from thinktank.registry import put
 from thinktank.text import slugify
-from thinktank.voting.page import frozen_votes_by
 
 bp = Blueprint("members", __name__)
+
+#: Where a member's page gets their votes: voting sits above members, so ``thinktank.wiring``
+#: hands its ``frozen_votes_by(viewer, member_id)`` in rather than this module importing it.
+_votes_sources: dict[str, Callable[[Any, int], list[dict[str, Any]]]] = {}
+
+
+def show_votes_with(source: Callable[[Any, int], list[dict[str, Any]]]) -> None:
+    put(_votes_sources, "votes", source, "member votes")
+
+
+def _votes_by(viewer, member_id: int) -> list[dict[str, Any]]:
+    source = _votes_sources.get("votes")
+    return source(viewer, member_id) if source else []
 
 
 @bp.app_template_global("member_url")
@@ -51,7 +67,7 @@ def show(member_id: int, slug: str | None = None):
         current=current,
         past=past,
         cases=service.authored_cases(current_user, member.id),
-        votes=frozen_votes_by(current_user, member.id),
+        votes=_votes_by(current_user, member.id),
     )
 
 

@@ -272,7 +272,7 @@ def page_text(response) -> str:
 
 def mailed_link(app: Flask, prefix: str) -> str:
     """The path of the link starting with ``prefix`` (e.g. '/invite/') in the latest e-mail."""
-    from thinktank.notifications.mail import outbox
+    from thinktank.mail import outbox
 
     with app.app_context():
         body = outbox()[-1].get_content()

@@ -13,8 +13,8 @@ from thinktank.accounts.models import Invitation, User
 from thinktank.accounts.roles import Role
 from thinktank.audit.models import AuditEvent
 from thinktank.extensions import db
+from thinktank.mail import outbox
 from thinktank.models import utcnow
-from thinktank.notifications.mail import outbox
 
 ACCEPT = {
     "display_name": "Ny Ekspert",

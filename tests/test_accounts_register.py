@@ -10,7 +10,7 @@ from tests.conftest import _CSRF_INPUT, mailed_link, page_text
 from thinktank.accounts.models import User
 from thinktank.accounts.roles import Role, Sector
 from thinktank.extensions import db
-from thinktank.notifications.mail import outbox
+from thinktank.mail import outbox
 
 GOOD = {
     "display_name": "Karen Blixen",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from tests.conftest import PASSWORD, mailed_link, page_text
-from thinktank.notifications.mail import outbox
+from thinktank.mail import outbox
 
 NEW = {"password": "et helt nyt kodeord til mig", "confirm": "et helt nyt kodeord til mig"}
 

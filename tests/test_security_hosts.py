@@ -4,7 +4,7 @@ and every absolute link (reset and invitation e-mails, canonical links) comes fr
 from __future__ import annotations
 
 from tests.conftest import login, page_text
-from thinktank.notifications.mail import outbox
+from thinktank.mail import outbox
 
 FORGED = {"Host": "evil.example"}
 REFUSED = "Dette websted findes ikke på denne adresse."

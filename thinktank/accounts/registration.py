@@ -23,8 +23,8 @@ from thinktank.accounts.service import (
 )
 from thinktank.audit.service import record
 from thinktank.extensions import db
+from thinktank.mail import send_mail
 from thinktank.models import utcnow
-from thinktank.notifications.mail import send_mail
 
 _SALT = "thinktank-registration"
 

@@ -18,8 +18,8 @@ from thinktank.accounts.roles import INVITABLE_ROLES, Role, Sector
 from thinktank.audit.service import record
 from thinktank.errors import DomainError, NotAllowed, ValidationFailed
 from thinktank.extensions import db
+from thinktank.mail import send_mail
 from thinktank.models import utcnow
-from thinktank.notifications.mail import send_mail
 from thinktank.permissions import can, require
 
 _INVITATION_SALT = "thinktank-invitation"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from thinktank.accounts.models import User
 from thinktank.extensions import db
 from thinktank.models import UTCDateTime, utcnow
+
+if TYPE_CHECKING:  # the log sits below accounts: the mapper finds User by name
+    from thinktank.accounts.models import User
 
 
 class AuditEvent(db.Model):

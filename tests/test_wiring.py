@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CASE_FORM
+from tests.conftest import CASE_FORM, _test_config
 from thinktank import create_app
 from thinktank.cases.lifecycle import MOVES
 from thinktank.extensions import db
@@ -76,15 +76,7 @@ def _run(code: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_closing_a_vote_freezes_the_tally_in_a_process_that_imports_only_the_app(app, database):
-    config = database | {
-        "TESTING": True,
-        "ENV": "development",
-        "SECRET_KEY": "test-secret-key",
-        "BASE_URL": "http://localhost",
-        "MAIL_BACKEND": "memory",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-    }
+    config = _test_config(database)
     done = _run(CLOSE_A_VOTE, json.dumps(config), json.dumps(CASE_FORM))
     assert done.returncode == 0, done.stderr
     printed = json.loads(done.stdout.strip().splitlines()[-1])

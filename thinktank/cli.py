@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from thinktank.accounts import service as accounts
 from thinktank.accounts.roles import Role
 from thinktank.errors import ValidationFailed
-from thinktank.extensions import db
+from thinktank.transaction import transaction
 
 
 @click.command("create-admin")
@@ -26,20 +26,19 @@ def create_admin(email: str, name: str, password: str | None, promote: bool) -> 
             raise click.ClickException(
                 f"An account for {existing.email} exists; use --promote to make it an administrator."
             )
-        existing.role = Role.ADMIN
-        db.session.commit()
+        with transaction():
+            existing.role = Role.ADMIN
         click.echo(f"{existing.email} is now an administrator.")
         return
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = accounts.create_user(
-            email=email, display_name=name, password=password, role=Role.ADMIN
-        )
+        with transaction():
+            user = accounts.create_user(
+                email=email, display_name=name, password=password, role=Role.ADMIN
+            )
     except ValidationFailed as error:
-        db.session.rollback()
         raise click.ClickException(error.message) from None
-    db.session.commit()
     click.echo(f"Administrator {user.email} created.")
 
 
@@ -54,7 +53,9 @@ def seed_demo() -> None:
         )
     from thinktank.demo import seed_demo as load
 
-    for line in load():
+    with transaction():  # all of it or, when a step fails, nothing
+        lines = load()
+    for line in lines:
         click.echo(line)
 
 
@@ -64,7 +65,6 @@ def rerender_markdown() -> None:
     """Render stored Markdown again after the sanitiser's rules changed (MARKUP_VERSION)."""
     from thinktank.markup import MARKUP_VERSION
     from thinktank.stored_html import rerender_all
-    from thinktank.transaction import transaction
 
     with transaction():
         counts = rerender_all()
@@ -80,7 +80,10 @@ def close_due_votes() -> None:
     """Close every vote whose closing time has passed and freeze its result (e.g. from cron)."""
     from thinktank.voting.closing import close_due_votes as close
 
-    click.echo(f"{close()} votes closed.")
+    # one transaction; closing.py isolates each vote, so one that fails leaves the others closed
+    with transaction():
+        closed = close()
+    click.echo(f"{closed} votes closed.")
 
 
 def init_app(app: Flask) -> None:

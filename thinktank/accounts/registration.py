@@ -119,9 +119,7 @@ def confirm_registration(token: str) -> User:
     db.session.add(user)
     try:
         db.session.flush()
-    except IntegrityError:  # the same link used twice at once
-        db.session.rollback()
+    except IntegrityError:  # the same link used twice at once (the caller's transaction rolls back)
         raise _problem() from None
     record("user_registered", actor=user, subject=user)
-    db.session.commit()
     return user

@@ -100,7 +100,6 @@ def authenticate(email: str, password: str) -> User | None:
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
     user.last_login_at = utcnow()
-    db.session.commit()
     return user
 
 
@@ -116,7 +115,6 @@ def login_attempt_key(email: str) -> str:
 def end_all_sessions(user: User) -> None:
     """Sign ``user`` out everywhere: every session and remember-me cookie stops working."""
     user.session_token = new_session_token()
-    db.session.commit()
 
 
 # --- invitations -------------------------------------------------------------------------
@@ -167,7 +165,7 @@ def invite(actor: User, email: str, role: Role | str) -> Invitation:
     db.session.add(invitation)
     db.session.flush()
     record("member_invited", actor=actor, public=True, subject=invitation, role=role)
-    db.session.commit()
+    # sent last, inside the caller's transaction: a mail that fails undoes the invitation
     _send_invitation(invitation, actor)
     return invitation
 
@@ -237,7 +235,6 @@ def accept_invitation(
         name=user.display_name,
         role=user.role,
     )
-    db.session.commit()
     return user
 
 
@@ -247,7 +244,6 @@ def revoke_invitation(actor: User, invitation: Invitation) -> None:
         raise ValidationFailed(_("Only a pending invitation can be withdrawn."))
     invitation.revoked_at = utcnow()
     record("invitation_revoked", actor=actor, subject=invitation, email=invitation.email)
-    db.session.commit()
 
 
 def list_invitations():
@@ -305,7 +301,6 @@ def reset_password(token: str, password: str) -> User:
     # the reset link was mailed to the account's address, so using it proves the address
     user.email_verified_at = user.email_verified_at or utcnow()
     record("password_reset", actor=user, subject=user)
-    db.session.commit()
     return user
 
 
@@ -324,19 +319,16 @@ def update_profile(
     user.display_name = display_name.strip()
     user.organisation = organisation.strip()
     user.sector = sector
-    db.session.commit()
 
 
 def change_password(user: User, *, old_password: str, new_password: str) -> None:
     if not check_password_hash(user.password_hash, old_password):
         raise ValidationFailed(_("The current password is not correct."), field="old_password")
     _set_password(user, new_password, field="new_password")
-    db.session.commit()
 
 
 def set_locale(user: User, locale: str) -> None:
     user.locale = locale
-    db.session.commit()
 
 
 def change_role(actor: User, user: User, role: Role | str) -> None:
@@ -352,7 +344,6 @@ def change_role(actor: User, user: User, role: Role | str) -> None:
     old = user.role
     user.role = role
     record("role_changed", actor=actor, subject=user, name=user.display_name, old=old, new=role)
-    db.session.commit()
 
 
 def set_active(actor: User, user: User, active: bool) -> None:
@@ -368,7 +359,6 @@ def set_active(actor: User, user: User, active: bool) -> None:
         subject=user,
         name=user.display_name,
     )
-    db.session.commit()
 
 
 def list_users(role: Role | None = None, query: str = ""):

@@ -36,6 +36,7 @@ from thinktank.forms import Form, attach_error
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required
 from thinktank.redirects import next_from_request
+from thinktank.transaction import transaction
 
 bp = Blueprint("accounts", __name__)
 
@@ -89,7 +90,8 @@ def login():
         return redirect(next_from_request() or url_for("public.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = service.authenticate(form.email.data, form.password.data)
+        with transaction():  # the last login time; failed attempts are counted by the limiter
+            user = service.authenticate(form.email.data, form.password.data)
         if user is not None:
             _log_in(user, remember=form.remember.data)
             flash(_("You are logged in. Welcome, %(name)s.", name=user.display_name), "success")
@@ -103,7 +105,8 @@ def login():
 def logout():
     if request.method == "POST":
         if current_user.is_authenticated:
-            service.end_all_sessions(current_user)
+            with transaction():
+                service.end_all_sessions(current_user)
         logout_user()
         flash(_("You are logged out."), "success")
         return redirect(url_for("public.index"))
@@ -118,15 +121,15 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            registration.start_registration(
-                email=form.email.data,
-                display_name=form.display_name.data,
-                password=form.password.data,
-                organisation=form.organisation.data or "",
-                sector=sector_value(form),
-            )
+            with transaction():
+                registration.start_registration(
+                    email=form.email.data,
+                    display_name=form.display_name.data,
+                    password=form.password.data,
+                    organisation=form.organisation.data or "",
+                    sector=sector_value(form),
+                )
         except ValidationFailed as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             # the same page whether or not the address has an account (the mail differs)
@@ -142,7 +145,8 @@ def confirm_registration(token: str):
     # a button, not the GET itself, creates the account: mail scanners open links too
     form = Form()
     if form.validate_on_submit():
-        user = registration.confirm_registration(token)
+        with transaction():
+            user = registration.confirm_registration(token)
         _log_in(user)
         flash(_("Your account has been created. Welcome!"), "success")
         return redirect(url_for("public.index"))
@@ -157,15 +161,15 @@ def accept_invitation(token: str):
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:
-            user = service.accept_invitation(
-                token,
-                display_name=form.display_name.data,
-                organisation=form.organisation.data,
-                sector=sector_value(form),
-                password=form.password.data,
-            )
+            with transaction():
+                user = service.accept_invitation(
+                    token,
+                    display_name=form.display_name.data,
+                    organisation=form.organisation.data,
+                    sector=sector_value(form),
+                    password=form.password.data,
+                )
         except ValidationFailed as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             _log_in(user)
@@ -179,7 +183,8 @@ def accept_invitation(token: str):
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        service.request_password_reset(form.email.data)
+        with transaction():
+            service.request_password_reset(form.email.data)
         flash(
             _(
                 "If an account exists for %(email)s, we have sent it a link to choose a new "
@@ -198,9 +203,9 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            user = service.reset_password(token, form.password.data)
+            with transaction():
+                user = service.reset_password(token, form.password.data)
         except ValidationFailed as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             _log_in(user)
@@ -214,12 +219,13 @@ def reset_password(token: str):
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        service.update_profile(
-            current_user,
-            display_name=form.display_name.data,
-            organisation=form.organisation.data or "",
-            sector=sector_value(form),
-        )
+        with transaction():
+            service.update_profile(
+                current_user,
+                display_name=form.display_name.data,
+                organisation=form.organisation.data or "",
+                sector=sector_value(form),
+            )
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))
     return _render_profile(profile_form=form)
@@ -231,13 +237,13 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            service.change_password(
-                current_user,
-                old_password=form.old_password.data,
-                new_password=form.new_password.data,
-            )
+            with transaction():
+                service.change_password(
+                    current_user,
+                    old_password=form.old_password.data,
+                    new_password=form.new_password.data,
+                )
         except ValidationFailed as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             login_user(current_user._get_current_object())  # keep this session, others end
@@ -249,7 +255,8 @@ def change_password():
 @bp.post("/profile/logout-everywhere")
 @permission_required("edit_profile")
 def logout_everywhere():
-    service.end_all_sessions(current_user)
+    with transaction():
+        service.end_all_sessions(current_user)
     logout_user()
     flash(_("You are logged out on all devices."), "success")
     return redirect(url_for("accounts.login"))
@@ -269,9 +276,9 @@ def invitations():
     form = InviteForm(roles=service.invitable_roles(current_user))
     if form.validate_on_submit():
         try:
-            invitation = service.invite(current_user, form.email.data, form.role.data)
+            with transaction():
+                invitation = service.invite(current_user, form.email.data, form.role.data)
         except ValidationFailed as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             flash(_("An invitation has been sent to %(email)s.", email=invitation.email), "success")
@@ -285,7 +292,8 @@ def invitations():
 def revoke_invitation(invitation_id: int):
     invitation = db.get_or_404(Invitation, invitation_id)
     try:
-        service.revoke_invitation(current_user, invitation)
+        with transaction():
+            service.revoke_invitation(current_user, invitation)
     except ValidationFailed as error:
         flash(error.message, "error")
     else:

@@ -16,6 +16,7 @@ from thinktank.extensions import db
 from thinktank.inputs import without_control_characters
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required
+from thinktank.transaction import transaction
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -38,9 +39,9 @@ def user(user_id: int):
     form = RoleForm(obj=account)
     if form.validate_on_submit():
         try:
-            accounts.change_role(current_user, account, form.role.data)
+            with transaction():
+                accounts.change_role(current_user, account, form.role.data)
         except DomainError as error:
-            db.session.rollback()
             flash(error.message, "error")
         else:
             flash(_("The role has been changed."), "success")
@@ -54,9 +55,9 @@ def set_active(user_id: int):
     account = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
     try:
-        accounts.set_active(current_user, account, active)
+        with transaction():
+            accounts.set_active(current_user, account, active)
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
         flash(

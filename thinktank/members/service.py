@@ -61,7 +61,6 @@ def declare_interest(user, data: InterestInput) -> Interest:
     db.session.add(interest)
     db.session.flush()
     record("interest_declared", actor=user, subject=interest, name=user.display_name)
-    db.session.commit()
     return interest
 
 
@@ -80,7 +79,6 @@ def end_interest(user, interest_id: int, ends_on: date | None = None) -> Interes
     interest.ends_on = ends_on
     interest.ended_at = utcnow()
     record("interest_ended", actor=user, subject=interest, name=user.display_name)
-    db.session.commit()
     return interest
 
 

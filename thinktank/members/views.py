@@ -19,6 +19,7 @@ from thinktank.members.forms import EndInterestForm, InterestForm
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required
 from thinktank.registry import put
+from thinktank.transaction import transaction
 from thinktank.text import slugify
 
 bp = Blueprint("members", __name__)
@@ -58,7 +59,8 @@ def index():
 @bp.get("/members/<int:member_id>")
 @bp.get("/members/<int:member_id>-<slug>")
 def show(member_id: int, slug: str | None = None):
-    make_due_moves()  # the member's cases are shown with their state as it is now
+    with transaction():  # the member's cases are shown with their state as it is now
+        make_due_moves()
     member = service.member_for_page(member_id)
     current, past = service.declared_interests(member.id)
     return render_template(
@@ -77,7 +79,8 @@ def interests():
     form = InterestForm()
     if form.validate_on_submit():
         try:
-            service.declare_interest(current_user, form.to_input())
+            with transaction():
+                service.declare_interest(current_user, form.to_input())
         except ValidationFailed as error:
             attach_error(form, error)
         else:
@@ -109,9 +112,9 @@ def end_interest(interest_id: int):
     form = EndInterestForm(prefix=f"end-{interest_id}")
     if form.validate():
         try:
-            service.end_interest(current_user, interest_id, form.ends_on.data)
+            with transaction():
+                service.end_interest(current_user, interest_id, form.ends_on.data)
         except ValidationFailed as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             flash(

@@ -64,7 +64,6 @@ def open_notification(user, notification_id: int) -> str | None:
         return None  # someone else's is as unknown as a missing one
     if notification.read_at is None:
         notification.read_at = utcnow()
-        db.session.commit()
     return notification.url
 
 
@@ -74,4 +73,3 @@ def mark_all_read(user) -> None:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
-    db.session.commit()

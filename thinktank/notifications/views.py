@@ -10,6 +10,7 @@ from thinktank.errors import NotFound
 from thinktank.notifications import service
 from thinktank.pagination import paginate
 from thinktank.permissions import can, permission_required
+from thinktank.transaction import transaction
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -31,7 +32,8 @@ def index():
 @bp.get("/<int:notification_id>")
 @permission_required("read_notifications")
 def open_one(notification_id: int):
-    url = service.open_notification(current_user, notification_id)
+    with transaction():
+        url = service.open_notification(current_user, notification_id)
     if url is None:
         raise NotFound()
     return redirect(url)
@@ -40,6 +42,7 @@ def open_one(notification_id: int):
 @bp.post("/read")
 @permission_required("read_notifications")
 def read_all():
-    service.mark_all_read(current_user)
+    with transaction():
+        service.mark_all_read(current_user)
     flash(_("All notifications are marked as read."), "success")
     return redirect(url_for(".index"))

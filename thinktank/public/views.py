@@ -22,6 +22,7 @@ from thinktank.extensions import db
 from thinktank.i18n import LANGUAGE_COOKIE
 from thinktank.pagination import paginate
 from thinktank.redirects import safe_next
+from thinktank.transaction import transaction
 
 bp = Blueprint("public", __name__)
 
@@ -33,7 +34,8 @@ def index():
     from thinktank.public.tasks import my_tasks
     from thinktank.recommendations.portal import latest
 
-    make_due_moves()  # the front page shows each case's state as it is now
+    with transaction():  # the front page shows each case's state as it is now
+        make_due_moves()
     return render_template(
         "public/index.html",
         tasks=my_tasks(current_user),
@@ -63,7 +65,8 @@ def set_language():
             secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
         if current_user.is_authenticated:
-            accounts.set_locale(current_user, language)
+            with transaction():
+                accounts.set_locale(current_user, language)
     return response
 
 

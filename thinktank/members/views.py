@@ -11,7 +11,6 @@ from flask_login import current_user
 
 from thinktank.cases.lifecycle import make_due_moves
 from thinktank.errors import ValidationFailed
-from thinktank.extensions import db
 from thinktank.forms import attach_error
 from thinktank.inputs import without_control_characters
 from thinktank.members import service
@@ -19,8 +18,8 @@ from thinktank.members.forms import EndInterestForm, InterestForm
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required
 from thinktank.registry import put
-from thinktank.transaction import transaction
 from thinktank.text import slugify
+from thinktank.transaction import transaction
 
 bp = Blueprint("members", __name__)
 

@@ -201,6 +201,37 @@ def test_a_registration_that_fails_creates_no_account(failing_app, monkeypatch):
     assert "ny@odense.dk" not in _emails(failing_app)
 
 
+# --- small writes that come with a page are kept -----------------------------------------
+
+
+def test_logging_in_records_the_time_of_the_last_login(app, client, member):
+    response = client.post("/login", data={"email": member.email, "password": PASSWORD})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, member.id).last_login_at is not None
+
+
+def test_opening_a_notification_marks_it_read_and_read_all_marks_the_rest(
+    app, client_as, member, secretariat
+):
+    from thinktank.notifications.models import Notification
+    from thinktank.notifications.service import notify
+
+    with app.test_request_context(), transaction():
+        for title in ("Første", "Anden"):
+            notify(member.id, "mention", actor=secretariat, url="/cases/", title=title)
+    with app.app_context():
+        first, second = db.session.scalars(select(Notification.id).order_by(Notification.id))
+    client = client_as(member)
+    assert client.get(f"/notifications/{first}").status_code == 302
+    with app.app_context():
+        read = dict(db.session.execute(select(Notification.id, Notification.read_at)).all())
+        assert read[first] is not None and read[second] is None
+    assert client.post("/notifications/read", data={}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Notification.read_at).where(Notification.id == second))
+
+
 # --- a forgotten transaction() fails in testing ------------------------------------------
 
 

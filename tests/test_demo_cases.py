@@ -13,7 +13,7 @@ from thinktank.audit.models import AuditEvent
 from thinktank.cases.forms import CaseForm
 from thinktank.cases.models import Case, CaseTransition
 from thinktank.cases.vocabulary import CaseState, Visibility
-from thinktank.demo_cases import (
+from thinktank.demo import (
     CHATBOT,
     CHILD_WELFARE,
     CROSS_SECTOR_DATA,

@@ -10,15 +10,15 @@ from sqlalchemy.orm import joinedload, selectinload
 from tests.conftest import page_text
 from thinktank.accounts.models import User
 from thinktank.cases.models import Case
-from thinktank.demo_cases import (
+from thinktank.demo import (
     CHATBOT,
     CHILD_WELFARE,
     CROSS_SECTOR_DATA,
     DAYCARE_SUBSIDY,
+    DEMO_DISCUSSIONS,
     REHABILITATION_AIDS,
     UNEMPLOYMENT,
 )
-from thinktank.demo_discussion import DEMO_DISCUSSIONS
 from thinktank.discussion.models import (
     Comment,
     CommentRevision,

@@ -11,8 +11,7 @@ from tests.conftest import page_text
 from thinktank.accounts.models import User
 from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import CaseState
-from thinktank.demo_cases import CHATBOT, DAYCARE_SUBSIDY
-from thinktank.demo_recommendations import CHATBOT_RECOMMENDATION
+from thinktank.demo import CHATBOT, CHATBOT_RECOMMENDATION, DAYCARE_SUBSIDY
 from thinktank.discussion.models import Comment, Discussion
 from thinktank.extensions import db
 from thinktank.recommendations.models import (

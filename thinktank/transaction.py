@@ -75,6 +75,10 @@ def init_app(app: Flask) -> None:
 
     @app.teardown_request
     def _check_uncommitted(error) -> None:
+        if in_transaction():
+            # A request context pushed inside a transaction() block (the demo loader's, for
+            # url_for, inside the CLI's): the block, not this context, ends the unit of work.
+            return
         session = db.session()
         lost = session.info.pop(_UNCOMMITTED, False) or bool(
             session.new or session.dirty or session.deleted

@@ -156,26 +156,26 @@ def create_case(user, data: CaseInput) -> Case:
     return case
 
 
+class _Unchanged(Exception):
+    """An edit that leaves the case as it was (its savepoint is rolled back)."""
+
+
 def update_case(user, case: Case, data: CaseInput, expected_version: int | None = None) -> bool:
     """Save an edit as a new version; False when nothing changed (no version is added). A
     form opened at an older ``expected_version`` raises :class:`EditConflict` instead."""
     require("edit_case", case, user=user)
     before = case.content()
-    # in a savepoint, so that a save changing nothing takes back its claim of the version
-    attempt = db.session.begin_nested()
     try:
-        claim_edit(
-            case, "revision_count", expected_version, lambda since: _changes_since(case, since)
-        )
-        _apply(case, data)
-        unchanged = case.content() == before
-    except BaseException:
-        attempt.rollback()
-        raise
-    if unchanged:
-        attempt.rollback()
+        # a savepoint: a save that changes nothing takes back its claim of the next version
+        with db.session.begin_nested():
+            claim_edit(
+                case, "revision_count", expected_version, lambda since: _changes_since(case, since)
+            )
+            _apply(case, data)
+            if case.content() == before:
+                raise _Unchanged
+    except _Unchanged:
         return False
-    attempt.commit()
     now = utcnow()
     case.updated_at = case.edited_at = case.last_activity_at = now
     db.session.add(

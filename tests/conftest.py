@@ -309,11 +309,13 @@ def _recommendation(
     staff, case, title="Brug kun rådgivende modeller", status="published", **fields
 ):
     """A recommendation on a closed ``case``, taken to ``status`` by the secretariat through
-    the service; its review deadline is yesterday unless ``review_deadline=`` says otherwise."""
+    the service, in one transaction; its review deadline is yesterday unless
+    ``review_deadline=`` says otherwise."""
     from datetime import timedelta
 
     from thinktank.models import local_today
     from thinktank.recommendations import service
+    from thinktank.transaction import transaction
 
     data = service.DraftInput(
         title=title,
@@ -322,18 +324,19 @@ def _recommendation(
         review_by=fields.get("review_by"),
         citations=fields.get("citations", []),
     )
-    recommendation = service.create(staff, case.id, data)
-    if status in ("review", "published", "withdrawn"):
-        service.send_to_review(staff, recommendation, deadline=service.default_review_deadline())
-        # the review is over unless a test sets the deadline (to the future)
-        recommendation.review_deadline = fields.get(
-            "review_deadline", local_today() - timedelta(days=1)
-        )
-        db.session.commit()
-    if status in ("published", "withdrawn"):
-        service.publish(staff, recommendation)
-    if status == "withdrawn":
-        service.withdraw(staff, recommendation, "Forældet")
+    with transaction():
+        recommendation = service.create(staff, case.id, data)
+        if status in ("review", "published", "withdrawn"):
+            deadline = service.default_review_deadline()
+            service.send_to_review(staff, recommendation, deadline=deadline)
+            # the review is over unless a test sets the deadline (to the future)
+            recommendation.review_deadline = fields.get(
+                "review_deadline", local_today() - timedelta(days=1)
+            )
+        if status in ("published", "withdrawn"):
+            service.publish(staff, recommendation)
+        if status == "withdrawn":
+            service.withdraw(staff, recommendation, "Forældet")
     return recommendation
 
 
@@ -346,6 +349,7 @@ def make_case(app, member, secretariat):
     from thinktank.cases.forms import CaseForm
     from thinktank.cases.models import Case
     from thinktank.cases.service import create_case
+    from thinktank.transaction import transaction
     from thinktank.voting.service import PositionInput, add_position, start_voting
 
     made = 0
@@ -361,21 +365,23 @@ def make_case(app, member, secretariat):
         with app.test_request_context("/", method="POST", data=data):
             form = CaseForm(meta={"csrf": False})
             assert form.validate(), form.errors
-            author_user = db.session.get(User, (author or member).id)
-            case = create_case(author_user, form.to_input())
-            staff = db.session.get(User, secretariat.id)
-            if state != "draft":
-                lifecycle.transition(staff, case, "open")
-            if state in ("voting", "closed", "recommended"):
-                for title in ("Ja, på betingelser", "Nej"):
-                    add_position(staff, case, PositionInput(title, ""))
-                start_voting(staff, case, closes_at=None, open_results=False)
-            if state in ("closed", "recommended"):
-                lifecycle.transition(staff, case, "close_voting", reason="Afsluttet til testen.")
-            if state == "recommended":
-                _recommendation(staff, case)
-            if state == "archived":
-                lifecycle.transition(staff, case, "archive", reason="Arkiveret til testen.")
+            with transaction():
+                author_user = db.session.get(User, (author or member).id)
+                case = create_case(author_user, form.to_input())
+                staff = db.session.get(User, secretariat.id)
+                if state != "draft":
+                    lifecycle.transition(staff, case, "open")
+                if state in ("voting", "closed", "recommended"):
+                    for title in ("Ja, på betingelser", "Nej"):
+                        add_position(staff, case, PositionInput(title, ""))
+                    start_voting(staff, case, closes_at=None, open_results=False)
+                if state in ("closed", "recommended"):
+                    reason = "Afsluttet til testen."
+                    lifecycle.transition(staff, case, "close_voting", reason=reason)
+                if state == "recommended":
+                    _recommendation(staff, case)
+                if state == "archived":
+                    lifecycle.transition(staff, case, "archive", reason="Arkiveret til testen.")
             case = db.session.scalar(
                 select(Case).where(Case.id == case.id).options(selectinload(Case.tags))
             )
@@ -419,13 +425,15 @@ def assert_page_safe(html: str) -> None:
 def make_comment(app):
     """Post a comment through the service as ``author`` on ``case`` (optionally a reply)."""
     from thinktank.discussion import service
+    from thinktank.transaction import transaction
 
     def make(case, author, body="En kommentar.", parent=None, **options):
         with app.test_request_context("/"):
             user = db.session.get(User, author.id)
-            comment, _link = service.post(
-                user, "case", case.id, body, parent_id=parent.id if parent else None, **options
-            )
+            with transaction():
+                comment, _link = service.post(
+                    user, "case", case.id, body, parent_id=parent.id if parent else None, **options
+                )
             db.session.refresh(comment)
             db.session.expunge(comment)
         return comment
@@ -469,13 +477,14 @@ class VoteCase:
 def make_vote_case(app, make_case, secretariat):
     """A case with approved positions, put into voting through the voting service."""
     from thinktank.cases.models import Case
+    from thinktank.transaction import transaction
     from thinktank.voting.service import PositionInput, add_position, start_voting
 
     def make(
         positions=("Ja, på betingelser", "Nej"), open_results=False, closes_at=None, **fields
     ) -> VoteCase:
         case = make_case(state="open", **fields)
-        with app.test_request_context("/"):
+        with app.test_request_context("/"), transaction():
             staff = db.session.get(User, secretariat.id)
             loaded = db.session.get(Case, case.id)
             ids = [add_position(staff, loaded, PositionInput(title, "")).id for title in positions]

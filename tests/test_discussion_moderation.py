@@ -11,6 +11,7 @@ from thinktank.accounts.roles import Role
 from thinktank.audit.models import AuditEvent
 from thinktank.discussion.models import Comment, CommentRevision, Flag, FlagResolution, Removal
 from thinktank.extensions import db
+from thinktank.transaction import transaction
 
 SECRET = "Borgeren Jens Hansen, cpr 010203-1234, fik afslag"
 
@@ -266,7 +267,8 @@ def test_the_service_refuses_a_reply_to_a_removed_comment(
     removed = make_comment(case, member, "Fjernes")
     with app.test_request_context("/"):
         moderator = db.session.get(User, secretariat.id)
-        service.remove(moderator, removed.id, "Off topic")
+        with transaction():
+            service.remove(moderator, removed.id, "Off topic")
     with pytest.raises(InvalidTransition):
         make_comment(case, member, "Mit svar", parent=removed)
     with app.app_context():

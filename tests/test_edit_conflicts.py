@@ -347,3 +347,23 @@ def test_of_two_saves_racing_from_the_same_version_only_one_goes_through(
     assert conflict.value.current_version == 2
     assert any("<ins>Den andens</ins>" in str(change.html) for change in conflict.value.changes)
     assert _stored(app, recommendation.id).title == "Den andens titel"
+
+
+def test_saving_a_case_unchanged_keeps_its_version_so_the_next_save_goes_through(app, case_editors):
+    from thinktank.cases.models import CaseRevision
+
+    case, url, author, _staff = case_editors
+    version = opened_version(author.get(url))
+    form = CASE_FORM | {"summary": "Kommunen vil forudsige ledighed.", "edit_version": version}
+    unchanged = author.post(url, data=form, follow_redirects=True)
+    assert "Intet blev ændret." in page_text(unchanged)
+    assert _stored_case(app, case.id).revision_count == int(version)
+    with app.app_context():
+        revisions = db.session.scalars(
+            select(CaseRevision.number).where(CaseRevision.case_id == case.id)
+        ).all()
+    assert revisions == [1]
+    # the same form, now changed, is not taken for a stale one
+    changed = author.post(url, data=form | {"summary": "Kommunen vil forudsige mere."})
+    assert changed.status_code == 302
+    assert _stored_case(app, case.id).revision_count == int(version) + 1

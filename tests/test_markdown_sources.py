@@ -19,6 +19,7 @@ from thinktank.markup import MARKUP_VERSION
 from thinktank.models import utcnow
 from thinktank.recommendations import service as recommendations
 from thinktank.recommendations.models import MinorityOpinion, Recommendation, RecommendationVersion
+from thinktank.transaction import transaction
 from thinktank.voting.models import Ballot, Position, VoteResult
 
 OLD = "<p>cooked by older rules</p>"
@@ -47,7 +48,7 @@ def stored_texts(
     draft = make_recommendation(
         "review", case=_case(app, vote.id), body="Liste:\n- q", citations=[comment.id]
     )
-    with app.test_request_context("/"):
+    with app.test_request_context("/"), transaction():
         recommendation = db.session.get(Recommendation, draft.id)
         recommendations.write_opinion(db.session.get(User, member.id), recommendation, "Nej:\n- z")
         recommendations.publish(db.session.get(User, secretariat.id), recommendation)

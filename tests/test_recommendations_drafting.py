@@ -18,6 +18,7 @@ from thinktank.recommendations.models import (
     ReviewResponse,
     Status,
 )
+from thinktank.transaction import transaction
 
 DRAFT = {
     "title": "Brug kun rådgivende modeller",
@@ -415,7 +416,7 @@ def _remove(app, secretariat, comment):
     from thinktank.accounts.models import User
     from thinktank.discussion import service as discussion
 
-    with app.test_request_context("/"):
+    with app.test_request_context("/"), transaction():
         discussion.remove(db.session.get(User, secretariat.id), comment.id, "Personoplysninger")
 
 
@@ -455,10 +456,12 @@ def test_a_cited_comment_removed_later_drops_out_of_the_draft_and_the_publicatio
     with app.test_request_context("/"):
         staff = db.session.get(User, secretariat.id)
         recommendation = db.session.get(Recommendation, draft.id)
-        service.send_to_review(staff, recommendation, deadline=service.default_review_deadline())
-        recommendation.review_deadline = local_today() - timedelta(days=1)
-        db.session.commit()
-        service.publish(staff, recommendation)
+        deadline = service.default_review_deadline()
+        with transaction():
+            service.send_to_review(staff, recommendation, deadline=deadline)
+            recommendation.review_deadline = local_today() - timedelta(days=1)
+        with transaction():
+            service.publish(staff, recommendation)
         version = db.session.scalar(select(RecommendationVersion))
         assert [cited["comment_id"] for cited in version.citations] == [kept.id]
     public = page_text(client_as(None).get(f"/recommendations/{draft.id}"))

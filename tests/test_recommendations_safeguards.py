@@ -17,6 +17,7 @@ from thinktank.extensions import db
 from thinktank.models import local_today
 from thinktank.recommendations import service
 from thinktank.recommendations.models import Recommendation, Status
+from thinktank.transaction import transaction
 
 FUTURE = date(2099, 12, 16)
 
@@ -229,7 +230,8 @@ def test_the_service_refuses_an_early_publication_without_a_reason(
             service.publish(staff, loaded, reason="   ")
         assert refused.value.concerns[0].data == {"deadline": "2099-12-16"}
         assert loaded.current_version == 0
-        version = service.publish(staff, loaded, reason="Der er travlt.")
+        with transaction():
+            version = service.publish(staff, loaded, reason="Der er travlt.")
         assert version.number == 1
         event = db.session.scalar(
             select(AuditEvent).where(AuditEvent.action == "recommendation_published")

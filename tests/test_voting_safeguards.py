@@ -16,6 +16,7 @@ from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import CaseState
 from thinktank.errors import ConfirmationRequired, ValidationFailed
 from thinktank.extensions import db
+from thinktank.transaction import transaction
 from thinktank.voting import ballots
 from thinktank.voting.models import Ballot, BallotChoice, VotingRound
 
@@ -180,7 +181,8 @@ def test_the_lifecycle_refuses_an_early_close_without_a_reason(app, secretariat,
         db.session.rollback()
         case = db.session.get(Case, vote.id)
         assert case.state == CaseState.VOTING
-        step = lifecycle.transition(staff, case, "close_voting", reason="Fristen var for lang.")
+        with transaction():
+            step = lifecycle.transition(staff, case, "close_voting", reason="Fristen var for lang.")
         assert step.note == "Fristen var for lang."
 
 
@@ -190,7 +192,8 @@ def test_a_vote_closing_by_itself_at_its_time_needs_no_reason(app, make_vote_cas
     with app.test_request_context("/"):
         db.session.get(VotingRound, vote.id).closes_at = datetime.now(UTC) - timedelta(minutes=1)
         db.session.commit()
-        assert lifecycle.make_due_moves(vote.id) == 1
+        with transaction():
+            assert lifecycle.make_due_moves(vote.id) == 1
         assert db.session.get(Case, vote.id).state == CaseState.CLOSED
 
 
@@ -292,14 +295,16 @@ def test_the_service_refuses_a_changed_choice_with_an_unconfirmed_old_reason(
     vote = make_vote_case()
     with app.test_request_context("/"):
         voter = db.session.get(User, member.id)
-        ballots.cast_ballot(voter, vote.id, BallotChoice.ABSTAIN, None, "Jeg er i tvivl.")
+        with transaction():
+            ballots.cast_ballot(voter, vote.id, BallotChoice.ABSTAIN, None, "Jeg er i tvivl.")
         with pytest.raises(ValidationFailed) as refused:
             ballots.cast_ballot(voter, vote.id, BallotChoice.RECUSE, None, "Jeg er i tvivl.")
         assert refused.value.field == "reason" and "»Stem blankt«" in refused.value.message
         db.session.rollback()
-        ballots.cast_ballot(
-            voter, vote.id, BallotChoice.RECUSE, None, "Jeg er i tvivl.", reason_confirmed=True
-        )
+        with transaction():
+            ballots.cast_ballot(
+                voter, vote.id, BallotChoice.RECUSE, None, "Jeg er i tvivl.", reason_confirmed=True
+            )
         assert db.session.scalar(select(Ballot.choice)) == BallotChoice.RECUSE
 
 

@@ -31,9 +31,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_logging(app)
     _init_extensions(app)
 
-    from thinktank import errors, security, templating, wiring
+    from thinktank import errors, security, templating, transaction, wiring
 
     wiring.wire()
+    transaction.init_app(app)
     security.init_app(app)
     errors.register_error_handlers(app)
     templating.init_app(app)

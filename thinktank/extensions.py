@@ -55,9 +55,21 @@ cache = Cache()
 
 
 def set_sqlite_pragmas_on_connect() -> None:
-    """Give every new SQLite connection the pragmas below (once, however many apps are built)."""
+    """Give every new SQLite connection the pragmas below (once, however many apps are built),
+    and a transaction around a savepoint that comes before any write."""
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)
+    if not event.contains(Engine, "savepoint", _sqlite_begin_before_savepoint):
+        event.listen(Engine, "savepoint", _sqlite_begin_before_savepoint)
+
+
+def _sqlite_begin_before_savepoint(connection, _name) -> None:
+    """Python's sqlite3 opens a transaction only before a write, so a SAVEPOINT issued first
+    would start one of its own, and releasing it would commit at once, outside the unit of
+    work (``thinktank.transaction``). Begin the transaction first, as a write would."""
+    driver = connection.connection.dbapi_connection
+    if isinstance(driver, sqlite3.Connection) and not driver.in_transaction:
+        driver.execute("BEGIN")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

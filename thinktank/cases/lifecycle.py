@@ -146,7 +146,7 @@ def guard(move_name: str, check: Callable[[Case], str | None]) -> None:
 
 
 def after(move_name: str, effect: Callable[[Case, object, dict], None]) -> None:
-    """Add a consequence to a move, run in the same transaction before the commit."""
+    """Add a consequence to a move, run in the same transaction (a failure undoes the move)."""
     append_once(_hooks(_after, move_name), effect)
 
 
@@ -257,7 +257,6 @@ def transition(
         title=case.title,
         **_confirmed(found, reason),
     )
-    db.session.commit()
     return step
 
 

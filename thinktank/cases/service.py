@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from thinktank.cases.lifecycle import CREATED, make_due_moves
+from thinktank.cases.lifecycle import CREATED
 from thinktank.cases.models import (
     MARKDOWN_FIELDS,
     Case,
@@ -153,19 +153,28 @@ def create_case(user, data: CaseInput) -> Case:
             created_at=now,
         )
     )
-    db.session.commit()
     return case
+
+
+class _Unchanged(Exception):
+    """An edit that leaves the case as it was (its savepoint is rolled back)."""
 
 
 def update_case(user, case: Case, data: CaseInput, expected_version: int | None = None) -> bool:
     """Save an edit as a new version; False when nothing changed (no version is added). A
     form opened at an older ``expected_version`` raises :class:`EditConflict` instead."""
     require("edit_case", case, user=user)
-    claim_edit(case, "revision_count", expected_version, lambda since: _changes_since(case, since))
     before = case.content()
-    _apply(case, data)
-    if case.content() == before:
-        db.session.rollback()
+    try:
+        # a savepoint: a save that changes nothing takes back its claim of the next version
+        with db.session.begin_nested():
+            claim_edit(
+                case, "revision_count", expected_version, lambda since: _changes_since(case, since)
+            )
+            _apply(case, data)
+            if case.content() == before:
+                raise _Unchanged
+    except _Unchanged:
         return False
     now = utcnow()
     case.updated_at = case.edited_at = case.last_activity_at = now
@@ -178,7 +187,6 @@ def update_case(user, case: Case, data: CaseInput, expected_version: int | None 
             created_at=now,
         )
     )
-    db.session.commit()
     return True
 
 
@@ -220,10 +228,9 @@ def visible_case(user, case_id: int, options=()) -> Case:
 def case_for_page(user, case_id: int) -> Case:
     """Everything the case page shows, loaded in a fixed number of queries.
 
-    Moves that have fallen due (a vote past its closing time) are made first, so the page
-    never shows a case in a state it has already left.
+    The view makes the moves that have fallen due (a vote past its closing time) first, in
+    their own transaction, so the page never shows a case in a state it has already left.
     """
-    make_due_moves(case_id)
     return visible_case(
         user,
         case_id,

@@ -12,11 +12,11 @@ from thinktank.cases.models import MARKDOWN_FIELDS
 from thinktank.cases.vocabulary import AlgorithmRole, CaseState, Domain, TechnologyKind
 from thinktank.concurrency import EditConflict
 from thinktank.errors import ConfirmationRequired, LoginRequired, NotAllowed
-from thinktank.extensions import db
 from thinktank.forms import attach_error, preview_or_ready
 from thinktank.markup import render_markdown
 from thinktank.pagination import paginate
 from thinktank.permissions import permission_required
+from thinktank.transaction import transaction
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -38,7 +38,8 @@ def _personal_data_label(value: str) -> str:
 
 @bp.get("/")
 def index():
-    lifecycle.make_due_moves()  # a list shows each case's state as it is now
+    with transaction():
+        lifecycle.make_due_moves()  # a list shows each case's state as it is now
     filters = service.CaseFilters.from_args(request.args)
     return render_template(
         "cases/list.html",
@@ -67,7 +68,8 @@ def new():
     form = CaseForm()
     preview, ready = _preview_or_ready(form)
     if ready:
-        case = service.create_case(current_user, form.to_input())
+        with transaction():
+            case = service.create_case(current_user, form.to_input())
         flash(_("Your draft has been saved. Only you and the secretariat can see it."), "success")
         return redirect(case_url(case))
     return render_template("cases/form.html", form=form, case=None, preview=preview)
@@ -81,11 +83,11 @@ def edit(case_id: int):
     conflict, status = None, 200
     if ready:
         try:
-            saved = service.update_case(
-                current_user, case, form.to_input(), form.expected_version()
-            )
+            with transaction():
+                saved = service.update_case(
+                    current_user, case, form.to_input(), form.expected_version()
+                )
         except EditConflict as error:
-            db.session.rollback()
             conflict, status = error, 409
             form.opened_at(error.current_version)
         else:
@@ -108,6 +110,8 @@ def edit(case_id: int):
 @bp.get("/<int:case_id>")
 @bp.get("/<int:case_id>-<slug>")
 def show(case_id: int, slug: str | None = None):
+    with transaction():
+        lifecycle.make_due_moves(case_id)  # never show a state the case has already left
     case = service.case_for_page(current_user, case_id)
     page = sections.for_case(case, current_user)
     return render_template(
@@ -140,9 +144,10 @@ def transition(case_id: int):
         flash(" ".join(form.note.errors), "error")
         return redirect(case_url(case))
     try:
-        step = lifecycle.transition(
-            current_user, case, move, form.note.data or "", reason=form.reason.data or ""
-        )
+        with transaction():
+            step = lifecycle.transition(
+                current_user, case, move, form.note.data or "", reason=form.reason.data or ""
+            )
     except ConfirmationRequired as error:
         if not confirming:  # the first time: the confirmation page, with the note as reason
             form.reason.data = form.note.data

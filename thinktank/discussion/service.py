@@ -285,7 +285,6 @@ def post(
         notify(mentioned.id, "mention", actor=user, url=link, title=title)
     if parent and parent.author_id and parent.author_id not in {u.id for u in found.values()}:
         notify(parent.author_id, "reply", actor=user, url=link, title=title)
-    db.session.commit()
     return comment, link
 
 
@@ -323,7 +322,6 @@ def edit(
     for token, mentioned in found.items():
         if token not in before:
             notify(mentioned.id, "mention", actor=user, url=link, title=described.title(subject))
-    db.session.commit()
     return comment, link
 
 
@@ -343,7 +341,6 @@ def delete_own(user, comment_id: int) -> str:
     require("delete_comment", comment, user=user)
     _remove(comment, user, Removal.AUTHOR, "")
     record("comment_deleted", actor=user, subject=comment)
-    db.session.commit()
     return permalink(described, subject, comment)
 
 
@@ -357,7 +354,6 @@ def remove(user, comment_id: int, reason: str) -> str:
     _remove(comment, user, Removal.MODERATOR, reason[:500])
     _resolve_flags(comment.id, user, FlagResolution.REMOVED)
     record("comment_removed", actor=user, subject=comment, reason=reason[:500])
-    db.session.commit()
     return permalink(described, subject, comment)
 
 
@@ -379,20 +375,19 @@ def flag(user, comment_id: int, reason: str, note: str = "") -> str:
         select(Flag.id).where(Flag.comment_id == comment.id, Flag.flagger_id == user.id)
     ):
         raise ValidationFailed(already)
-    db.session.add(
-        Flag(
-            comment_id=comment.id,
-            flagger_id=user.id,
-            reason=FlagReason(reason),
-            note=(note or "").strip()[:500],
-        )
-    )
-    record("comment_flagged", actor=user, subject=comment, reason=reason)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(
+                Flag(
+                    comment_id=comment.id,
+                    flagger_id=user.id,
+                    reason=FlagReason(reason),
+                    note=(note or "").strip()[:500],
+                )
+            )
     except IntegrityError:  # a double click that raced past the check above
-        db.session.rollback()
         raise ValidationFailed(already) from None
+    record("comment_flagged", actor=user, subject=comment, reason=reason)
     return permalink(described, subject, comment)
 
 
@@ -413,7 +408,6 @@ def dismiss_flags(user, comment_id: int) -> None:
     if not _resolve_flags(comment_id, user, FlagResolution.DISMISSED):
         raise InvalidTransition(_("There are no open flags on this comment."))
     record("flag_dismissed", actor=user, subject=db.session.get(Comment, comment_id))
-    db.session.commit()
 
 
 # --- moderation queue --------------------------------------------------------------------

@@ -11,10 +11,10 @@ from thinktank.concurrency import EditConflict
 from thinktank.discussion import service
 from thinktank.discussion.forms import CommentForm, FlagForm, RemoveForm
 from thinktank.errors import NotAllowed, ValidationFailed
-from thinktank.extensions import db
 from thinktank.forms import attach_error, preview_or_ready
 from thinktank.pagination import paginate
 from thinktank.permissions import can, permission_required, require
+from thinktank.transaction import transaction
 
 bp = Blueprint("discussion", __name__)
 
@@ -34,17 +34,17 @@ def _post_comment(form: CommentForm, kind: str, subject_id: int, parent_id, mess
     """Post the form's comment; a redirect to it, or None with the error shown on the form."""
     stance, position_id = form.stance_and_position()
     try:
-        _comment, link = service.post(
-            current_user,
-            kind,
-            subject_id,
-            form.body.data,
-            parent_id=parent_id,
-            stance=stance,
-            position_id=position_id,
-        )
+        with transaction():
+            _comment, link = service.post(
+                current_user,
+                kind,
+                subject_id,
+                form.body.data,
+                parent_id=parent_id,
+                stance=stance,
+                position_id=position_id,
+            )
     except ValidationFailed as error:
-        db.session.rollback()
         attach_error(form, error)
         return None
     flash(message, "success")
@@ -125,15 +125,14 @@ def edit(comment_id: int):
     conflict, status = None, 200
     if ready:
         try:
-            _comment, link = service.edit(
-                current_user, comment.id, form.body.data, form.expected_version()
-            )
+            with transaction():
+                _comment, link = service.edit(
+                    current_user, comment.id, form.body.data, form.expected_version()
+                )
         except EditConflict as error:
-            db.session.rollback()
             conflict, status = error, 409
             form.opened_at(error.current_version)
         except ValidationFailed as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             flash(
@@ -174,7 +173,8 @@ def history(comment_id: int):
 def delete(comment_id: int):
     comment, back = _comment_for("delete_comment", comment_id)
     if request.method == "POST":
-        link = service.delete_own(current_user, comment.id)
+        with transaction():
+            link = service.delete_own(current_user, comment.id)
         flash(_("Your comment has been deleted. Its place in the thread is kept."), "success")
         return redirect(link)
     return render_template(
@@ -189,7 +189,8 @@ def remove(comment_id: int):
     comment, back = _comment_for("remove_comment", comment_id)
     form = RemoveForm()
     if form.validate_on_submit():
-        link = service.remove(current_user, comment.id, form.reason.data)
+        with transaction():
+            link = service.remove(current_user, comment.id, form.reason.data)
         flash(_("The comment has been removed."), "success")
         return redirect(url_for(".queue") if request.form.get("next") == "queue" else link)
     return render_template(
@@ -206,9 +207,9 @@ def flag(comment_id: int):
     form = FlagForm()
     if form.validate_on_submit():
         try:
-            link = service.flag(current_user, comment.id, form.reason.data, form.note.data)
+            with transaction():
+                link = service.flag(current_user, comment.id, form.reason.data, form.note.data)
         except ValidationFailed as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             flash(_("Thank you. The secretariat will look at the comment."), "success")
@@ -236,6 +237,7 @@ def queue():
 @bp.post("/moderation/comments/<int:comment_id>/dismiss")
 @permission_required("moderate")
 def dismiss(comment_id: int):
-    service.dismiss_flags(current_user, comment_id)
+    with transaction():
+        service.dismiss_flags(current_user, comment_id)
     flash(_("The flags were dismissed; the comment stays."), "success")
     return redirect(url_for(".queue"))

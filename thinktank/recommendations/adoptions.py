@@ -77,15 +77,14 @@ def adopt(user, recommendation: Recommendation, municipality: str, note: str = "
         status=AdoptionStatus.VERIFIED if verified else AdoptionStatus.PENDING,
         decided_at=utcnow() if verified else None,
     )
-    db.session.add(adoption)
+    try:
+        with db.session.begin_nested():
+            db.session.add(adoption)
+    except IntegrityError:  # a double click that raced past the check above
+        raise ValidationFailed(taken, "municipality") from None
     _log("adoption_recorded", adoption, recommendation, user)
     if verified:
         _log("adoption_verified", adoption, recommendation, None)
-    try:
-        db.session.commit()
-    except IntegrityError:  # a double click that raced past the check above
-        db.session.rollback()
-        raise ValidationFailed(taken, "municipality") from None
     return adoption
 
 
@@ -104,7 +103,6 @@ def decide(user, adoption_id: int, *, confirm: bool) -> Adoption:
     adoption.decided_by_id = user.id
     adoption.decided_at = utcnow()
     _log("adoption_confirmed" if confirm else "adoption_rejected", adoption, recommendation, user)
-    db.session.commit()
     return adoption
 
 

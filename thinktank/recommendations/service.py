@@ -209,7 +209,6 @@ def create(user, case_id: int, data: DraftInput) -> Recommendation:
     db.session.add(recommendation)
     db.session.flush()
     _set_citations(recommendation, data.citations)
-    db.session.commit()
     return recommendation
 
 
@@ -227,7 +226,6 @@ def update(
     )
     _apply(recommendation, data)
     _set_citations(recommendation, data.citations)
-    db.session.commit()
 
 
 def _draft_changes(recommendation: Recommendation, typed: DraftInput) -> list[Change]:
@@ -265,7 +263,6 @@ def send_to_review(user, recommendation: Recommendation, *, deadline: date | Non
         title=recommendation.title,
         deadline=deadline.isoformat(),
     )
-    db.session.commit()
 
 
 # --- review ------------------------------------------------------------------------------
@@ -293,11 +290,10 @@ def respond(user, recommendation: Recommendation, response: str, reason: str) ->
     answer.response = Response(response)
     answer.reason = reason[:5000]
     answer.created_at = utcnow()
-    db.session.add(answer)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(answer)
     except IntegrityError:  # two submissions at once: the other one is the answer
-        db.session.rollback()
         raise ValidationFailed(_("Your answer was already recorded; reload the page.")) from None
     return answer
 
@@ -323,7 +319,6 @@ def write_opinion(user, recommendation: Recommendation, body: str) -> MinorityOp
     opinion.body_html = str(render_markdown(body))
     opinion.markup_version = MARKUP_VERSION
     opinion.updated_at = utcnow()
-    db.session.commit()
     return opinion
 
 
@@ -344,11 +339,10 @@ def cosign(user, opinion_id: int) -> None:
     require("review_recommendation", recommendation, user=user)
     if not can(user, "cosign_opinion", opinion):
         raise ValidationFailed(_("You wrote this minority opinion."))
-    db.session.add(Cosignature(opinion_id=opinion.id, member_id=user.id))
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(Cosignature(opinion_id=opinion.id, member_id=user.id))
     except IntegrityError:
-        db.session.rollback()
         raise ValidationFailed(_("You have already co-signed this minority opinion.")) from None
 
 
@@ -541,9 +535,7 @@ def publish(
     )
     case = db.session.get(Case, recommendation.case_id)
     if case.state == CaseState.CLOSED:
-        lifecycle.transition(user, case, "publish", manual=False)  # commits
-    else:
-        db.session.commit()
+        lifecycle.transition(user, case, "publish", manual=False)
     return version
 
 
@@ -559,7 +551,6 @@ def withdraw(user, recommendation: Recommendation, reason: str) -> None:
     recommendation.withdrawal_reason = reason[:2000]
     record("recommendation_withdrawn", actor=user, public=True, subject=recommendation,
            title=recommendation.title)  # fmt: skip
-    db.session.commit()
 
 
 def supersede(user, recommendation: Recommendation, by_id: int | None) -> None:
@@ -573,4 +564,3 @@ def supersede(user, recommendation: Recommendation, by_id: int | None) -> None:
     recommendation.superseded_by_id = successor.id
     record("recommendation_superseded", actor=user, public=True, subject=recommendation,
            title=recommendation.title, by=successor.title)  # fmt: skip
-    db.session.commit()

@@ -32,6 +32,7 @@ from thinktank.recommendations.forms import (
     WithdrawForm,
 )
 from thinktank.text import slugify
+from thinktank.transaction import transaction
 from thinktank.voting.page import frozen_result
 
 bp = Blueprint("recommendations", __name__)
@@ -64,7 +65,8 @@ def municipality_name(code: str) -> str:
 
 @bp.get("/recommendations/")
 def index():
-    make_due_moves()  # as every list: nothing shown in a state it has already left
+    with transaction():
+        make_due_moves()  # as every list: nothing shown in a state it has already left
     filters = portal.read_filters(request.args)
     page = paginate(portal.portal(filters))
     return render_template(
@@ -134,11 +136,11 @@ def adopt(recommendation_id: int):
     form = AdoptForm()
     if form.validate():
         try:
-            adoption = adoptions.adopt(
-                current_user, recommendation, form.municipality.data, form.note.data
-            )
+            with transaction():
+                adoption = adoptions.adopt(
+                    current_user, recommendation, form.municipality.data, form.note.data
+                )
         except ValidationFailed as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             if adoption.is_verified:
@@ -169,9 +171,9 @@ def adoption_queue():
 def decide_adoption(adoption_id: int):
     confirm = request.form.get("decision") == "confirm"
     try:
-        adoption = adoptions.decide(current_user, adoption_id, confirm=confirm)
+        with transaction():
+            adoption = adoptions.decide(current_user, adoption_id, confirm=confirm)
     except InvalidTransition as error:  # decided by someone else a moment ago
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for(".adoption_queue"))
     name = adoptions.MUNICIPALITIES[adoption.municipality]
@@ -184,7 +186,8 @@ def decide_adoption(adoption_id: int):
 
 @bp.get("/feeds/recommendations.atom")
 def feed():
-    make_due_moves()
+    with transaction():
+        make_due_moves()
     entries = portal.feed_entries()
     body = render_template("recommendations/feed.xml", entries=entries, now=utcnow())
     return Response(body, mimetype="application/atom+xml")
@@ -218,9 +221,9 @@ def new(case_id: int):
     preview, ready = preview_or_ready(form, _preview_body)
     if ready:
         try:
-            recommendation = service.create(current_user, case.id, form.to_input())
+            with transaction():
+                recommendation = service.create(current_user, case.id, form.to_input())
         except ValidationFailed as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             flash(_("The draft recommendation has been saved."), "success")
@@ -244,13 +247,14 @@ def edit(recommendation_id: int):
     conflict, status = None, 200
     if ready:
         try:
-            service.update(current_user, recommendation, form.to_input(), form.expected_version())
+            with transaction():
+                service.update(
+                    current_user, recommendation, form.to_input(), form.expected_version()
+                )
         except EditConflict as error:
-            db.session.rollback()
             conflict, status = error, 409
             form.opened_at(error.current_version)
         except ValidationFailed as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             flash(_("The working copy has been saved."), "success")
@@ -314,9 +318,9 @@ def _submit(recommendation_id: int, form_name: str | None, form, action, message
     recommendation = service.visible(current_user, recommendation_id)
     if form is None or form.validate():
         try:
-            result = action(recommendation)
+            with transaction():
+                result = action(recommendation)
         except ValidationFailed as error:
-            db.session.rollback()
             if form is None:
                 flash(error.message, "error")
                 return redirect(url_for(".draft", recommendation_id=recommendation.id))
@@ -394,16 +398,15 @@ def publish(recommendation_id: int):
             return _confirm_publish(recommendation, form, 400)
         return _render_draft(recommendation, 400, publish_form=form)
     try:
-        version = service.publish(
-            current_user, recommendation, form.change_note.data, reason=form.reason.data
-        )
+        with transaction():
+            version = service.publish(
+                current_user, recommendation, form.change_note.data, reason=form.reason.data
+            )
     except ConfirmationRequired as error:
-        db.session.rollback()
         if confirming:
             attach_error(form, error)
         return _confirm_publish(recommendation, form, 400 if confirming else 200, error.concerns)
     except ValidationFailed as error:
-        db.session.rollback()
         attach_error(form, error)
         if confirming:
             return _confirm_publish(recommendation, form, 400)

@@ -6,8 +6,9 @@ ballot, the last one written. Every submission is also kept in ``ballot_changes`
 
 A vote racing the close is decided by the database as well: after writing, the ballot
 re-reads the case's state under a share lock (PostgreSQL) or under SQLite's write lock,
-which the closing transaction also holds; a vote that lost the race is rolled back, so
-every kept ballot is in the frozen tally.
+which the closing transaction also holds, and keeps it until the request's one commit; a
+vote that lost the race raises, so the request rolls it back and every kept ballot is in
+the frozen tally.
 """
 
 from __future__ import annotations
@@ -145,8 +146,6 @@ def cast_ballot(
         )
     )
     db.session.flush()
-    if not _still_open(case.id):
-        db.session.rollback()
-        raise InvalidTransition(closed_message())
-    db.session.commit()
+    if not _still_open(case.id):  # the share lock is held until the request commits
+        raise InvalidTransition(closed_message())  # the ballot is rolled back with it
     return ballot_id

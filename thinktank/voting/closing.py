@@ -124,15 +124,19 @@ def _due(case_id: int | None):
 
 
 def close_due_votes(case_id: int | None = None) -> int:
-    """Close, as the system, every vote (or this case's) whose closing time has passed."""
+    """Close, as the system, every vote (or this case's) whose closing time has passed.
+
+    Each close is a savepoint of the caller's transaction: one that fails (closed meanwhile
+    by someone else) is undone alone and the others stay.
+    """
     closed = 0
     for due_id in _due(case_id):
         case = db.session.get(Case, due_id)
         try:
-            lifecycle.transition(None, case, "close_voting", manual=False)
+            with db.session.begin_nested():
+                lifecycle.transition(None, case, "close_voting", manual=False)
         except (InvalidTransition, IntegrityError):
-            db.session.rollback()  # closed meanwhile by someone else: nothing left to do
-            continue
+            continue  # closed meanwhile by someone else: nothing left to do
         closed += 1
     return closed
 

@@ -124,8 +124,8 @@ def frozen_result(case: Case) -> dict[str, Any] | None:
 
 
 def results_document(user, case_id: int) -> dict[str, Any]:
-    """The vote on a case as JSON: settings, turnout, and the result only when public."""
-    lifecycle.make_due_moves(case_id)
+    """The vote on a case as JSON: settings, turnout, and the result only when public (the
+    view makes the moves that have fallen due first)."""
     case = visible_case(user, case_id)
     positions = positions_of(case.id)
     voting = voting_round(case.id)

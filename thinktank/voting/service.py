@@ -131,7 +131,6 @@ def add_position(user, case: Case, data: PositionInput) -> Position:
     db.session.flush()
     action = "position_added" if status == PositionStatus.APPROVED else "position_proposed"
     record(action, actor=user, subject=position, title=case.title, name=user.display_name)
-    db.session.commit()
     return position
 
 
@@ -150,7 +149,6 @@ def edit_position(
     claim_edit(position, "edit_version", expected_version, lambda _v: _changes(position, data))
     _write(position, data)
     record("position_edited", actor=user, subject=position, title=case.title)
-    db.session.commit()
     return position
 
 
@@ -172,7 +170,6 @@ def approve_position(user, case: Case, position_id: int) -> Position:
     position.rejection_reason = ""
     position.decided_by_id, position.decided_at = user.id, utcnow()
     record("position_approved", actor=user, subject=position, title=case.title)
-    db.session.commit()
     return position
 
 
@@ -188,7 +185,6 @@ def reject_position(user, case: Case, position_id: int, reason: str) -> Position
     position.rejection_reason = reason[:1000]
     position.decided_by_id, position.decided_at = user.id, utcnow()
     record("position_rejected", actor=user, subject=position, title=case.title)
-    db.session.commit()
     return position
 
 

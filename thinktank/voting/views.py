@@ -12,10 +12,10 @@ from thinktank.cases.views import case_url
 from thinktank.cases.vocabulary import CaseState
 from thinktank.concurrency import EditConflict
 from thinktank.errors import InvalidTransition, ValidationFailed
-from thinktank.extensions import db
 from thinktank.forms import attach_error
 from thinktank.i18n import percent_text
 from thinktank.permissions import require
+from thinktank.transaction import transaction
 from thinktank.voting import ballots, page, service
 from thinktank.voting.forms import BallotForm, PositionForm, RejectForm, StartVotingForm
 from thinktank.voting.models import PositionStatus
@@ -41,7 +41,8 @@ def new_position(case_id: int):
     form = PositionForm(prefix="position")
     if form.validate_on_submit():
         try:
-            position = service.add_position(current_user, case, form.to_input())
+            with transaction():
+                position = service.add_position(current_user, case, form.to_input())
         except ValidationFailed as error:
             attach_error(form, error)
         else:
@@ -64,11 +65,11 @@ def edit_position(case_id: int, position_id: int):
     conflict = None
     if form.validate_on_submit():
         try:
-            service.edit_position(
-                current_user, case, position.id, form.to_input(), form.expected_version()
-            )
+            with transaction():
+                service.edit_position(
+                    current_user, case, position.id, form.to_input(), form.expected_version()
+                )
         except EditConflict as error:
-            db.session.rollback()
             conflict = error
             form.opened_at(error.current_version)
         else:
@@ -89,7 +90,8 @@ def edit_position(case_id: int, position_id: int):
 @bp.post("/positions/<int:position_id>/approve")
 def approve_position(case_id: int, position_id: int):
     case = visible_case(current_user, case_id)
-    service.approve_position(current_user, case, position_id)
+    with transaction():
+        service.approve_position(current_user, case, position_id)
     flash(_("The position has been approved."), "success")
     return _back(case)
 
@@ -101,7 +103,8 @@ def reject_position(case_id: int, position_id: int):
     position = service.position_of(case, position_id)
     form = RejectForm(prefix="reject")
     if form.validate_on_submit():
-        service.reject_position(current_user, case, position.id, form.reason.data)
+        with transaction():
+            service.reject_position(current_user, case, position.id, form.reason.data)
         flash(_("The proposal has been rejected."), "success")
         return _back(case)
     return render_template(
@@ -120,14 +123,15 @@ def start_voting(case_id: int):
     form = StartVotingForm(prefix="start")
     if form.validate_on_submit():
         try:
-            service.start_voting(
-                current_user,
-                case,
-                closes_at=form.closes_at(),
-                open_results=form.open_results.data == "yes",
-                note=form.note.data or "",
-                min_turnout=form.min_turnout.data,
-            )
+            with transaction():
+                service.start_voting(
+                    current_user,
+                    case,
+                    closes_at=form.closes_at(),
+                    open_results=form.open_results.data == "yes",
+                    note=form.note.data or "",
+                    min_turnout=form.min_turnout.data,
+                )
         except ValidationFailed as error:
             attach_error(form, error)
         else:
@@ -141,7 +145,8 @@ def start_voting(case_id: int):
 
 @bp.route("/vote", methods=["GET", "POST"])
 def vote(case_id: int):
-    lifecycle.make_due_moves(case_id)
+    with transaction():
+        lifecycle.make_due_moves(case_id)  # a vote past its closing time is closed, then shown
     case = visible_case(current_user, case_id)
     require("vote", case)
     if case.state != CaseState.VOTING:
@@ -152,16 +157,16 @@ def vote(case_id: int):
     if form.validate_on_submit():
         choice, position_id = form.chosen()
         try:
-            ballots.cast_ballot(
-                current_user,
-                case.id,
-                choice,
-                position_id,
-                form.reason.data,
-                reason_confirmed=form.reason_confirmed.data,
-            )
+            with transaction():
+                ballots.cast_ballot(
+                    current_user,
+                    case.id,
+                    choice,
+                    position_id,
+                    form.reason.data,
+                    reason_confirmed=form.reason_confirmed.data,
+                )
         except ValidationFailed as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             # shown next to the ballot (see voting/_section.html), where the voter is
@@ -177,4 +182,6 @@ def vote(case_id: int):
 
 @bp.get("/results.json")
 def results(case_id: int):
+    with transaction():
+        lifecycle.make_due_moves(case_id)
     return jsonify(page.results_document(current_user, case_id))

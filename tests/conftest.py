@@ -132,8 +132,8 @@ def app(make_app) -> Flask:
 
 def _empty_database(app: Flask) -> None:
     """Delete every row, children first, and start the ids at 1 again. On PostgreSQL this is
-    about ten times faster than one TRUNCATE of all tables (10 ms against 100 ms per test
-    here), which makes new files for every table even when the test left it empty."""
+    ten times faster or more than one TRUNCATE of all tables (10-30 ms against 90-440 ms per
+    test, measured here), which makes new files for every table even when a test left it empty."""
     with app.app_context(), db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())

@@ -36,13 +36,6 @@ EXPECTED = (
 PUBLIC = [demo for demo, _state, visibility, _author in EXPECTED if visibility == Visibility.PUBLIC]
 
 
-@pytest.fixture
-def seeded(app) -> str:
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def _case(app, demo) -> Case:
     """The seeded case with its author, versions and timeline loaded (detached)."""
     with app.app_context():

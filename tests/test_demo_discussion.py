@@ -3,7 +3,6 @@ removal, an open flag and a mention, exactly as the discussion service would lea
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -30,13 +29,6 @@ from thinktank.discussion.models import (
 from thinktank.extensions import db
 
 REMOVED_DETAILS = ("Else Marie Kjær", "Birkevej", "brækkede hoften")
-
-
-@pytest.fixture
-def seeded(app) -> str:
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def _case(app, demo) -> Case:

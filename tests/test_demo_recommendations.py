@@ -3,7 +3,6 @@ citations and adoptions; one draft in member review; a story told in order."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -28,13 +27,6 @@ from thinktank.recommendations.models import (
 from thinktank.voting.models import VoteResult
 
 CHATBOT_TITLE = CHATBOT_RECOMMENDATION.draft.title
-
-
-@pytest.fixture
-def seeded(app) -> str:
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def _detached(app, statement):

@@ -20,9 +20,7 @@ from thinktank.extensions import db
 
 
 @pytest.fixture
-def demo(app):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
+def demo(app, seeded):
     return app
 
 

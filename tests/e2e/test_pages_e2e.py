@@ -14,9 +14,7 @@ PHONE_390 = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def demo(app):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
+def demo(app, seeded):
     return app
 
 

@@ -31,10 +31,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_logging(app)
     _init_extensions(app)
 
-    from thinktank import errors, security, templating, transaction, wiring
+    from thinktank import errors, security, templating, wiring
 
     wiring.wire()
-    transaction.init_app(app)
     security.init_app(app)
     errors.register_error_handlers(app)
     templating.init_app(app)

@@ -211,3 +211,28 @@ def test_a_request_context_inside_a_transaction_leaves_the_commit_to_the_block(a
                 pass
         db.session.expunge_all()
         assert db.session.scalar(select(User).where(User.email == "inner@example.org"))
+
+
+def test_a_seed_that_fails_half_way_leaves_nothing(app, monkeypatch):
+    """seed-demo is one unit of work: when its last step fails, the accounts, cases,
+    comments and ballots it made before are rolled back with it."""
+    from thinktank.demo import loader
+
+    def fail(*_args):
+        raise RuntimeError("the recommendations could not be seeded")
+
+    monkeypatch.setattr(loader, "seed_recommendations", fail)
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, RuntimeError)
+    with app.app_context():
+        counts = {
+            table.name: db.session.scalar(select(db.func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
+    assert counts and set(counts.values()) == {0}, {k: v for k, v in counts.items() if v}
+
+    monkeypatch.undo()  # and the same command then seeds the whole demo
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Recommendation)) == 2

@@ -169,7 +169,9 @@ def test_rerender_renders_every_kind_again_from_its_source_and_counts_it(app, st
         assert f"  {line}\n" in output, output
     with app.app_context():
         case = db.session.get(Case, stored_texts["case"])
-        position = db.session.get(Position, db.session.scalars(select(Position.id)).first())
+        position = db.session.get(
+            Position, db.session.scalars(select(Position.id).order_by(Position.id)).first()
+        )
         ballot = db.session.scalar(select(Ballot))
         (revision,) = db.session.scalars(select(CommentRevision))
         result = db.session.get(VoteResult, stored_texts["case"])

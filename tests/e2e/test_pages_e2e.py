@@ -107,3 +107,21 @@ def test_users_table_shows_role_and_status_on_a_phone(demo, new_page):
     _fits(page)
     row.get_by_role("link", name="Karin Madsen").click()
     page.wait_for_url("**/admin/users/*")
+
+
+def test_a_page_without_javascript_is_checked_by_axe_and_its_violations_reported(app, new_page):
+    # axe is a script and cannot run where scripts are off (its call would never return):
+    # the check loads the same page in a context where it runs, and still reports what is wrong
+    app.add_url_rule(
+        "/test-broken",
+        "test_broken",
+        lambda: (
+            '<!doctype html><html lang="da"><title>x</title><main><img src="a.png"></main></html>'
+        ),
+    )
+    page = new_page(javascript=False)
+    page.goto("/")
+    assert_accessible(page)
+    page.goto("/test-broken")
+    with pytest.raises(AssertionError, match="image-alt"):
+        assert_accessible(page)

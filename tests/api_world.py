@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from openapi_core import Config, OpenAPI
@@ -12,14 +13,23 @@ from thinktank.accounts.models import User
 from thinktank.extensions import db
 
 
-def openapi_of(client) -> OpenAPI:
-    # a CSV body is text to the document (openapi-core would compare the raw bytes)
-    config = Config(extra_media_type_deserializers={"text/csv": _text})
-    return OpenAPI.from_dict(client.get("/api/v1/openapi.json").get_json(), config=config)
+def _json(body, **_parameters):
+    return json.loads(body)
 
 
 def _text(body, **_parameters) -> str:
     return body.decode("utf-8") if isinstance(body, bytes) else body
+
+
+#: A CSV body is text to the document, and problem details are JSON (openapi-core knows
+#: neither media type by itself).
+CONFIG = Config(
+    extra_media_type_deserializers={"text/csv": _text, "application/problem+json": _json}
+)
+
+
+def openapi_of(client) -> OpenAPI:
+    return OpenAPI.from_dict(client.get("/api/v1/openapi.json").get_json(), config=CONFIG)
 
 
 def assert_valid(openapi: OpenAPI, response) -> None:

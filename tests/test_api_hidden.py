@@ -16,8 +16,17 @@ from tests.conftest import cast
 
 
 @pytest.fixture
-def world(app, make_case, make_comment, make_recommendation, make_vote_case, make_user,
-          client_as, member, secretariat):
+def world(
+    app,
+    make_case,
+    make_comment,
+    make_recommendation,
+    make_vote_case,
+    make_user,
+    client_as,
+    member,
+    secretariat,
+):
     """One of each kind of hidden thing, beside public ones that must be found."""
     other = make_user()
     public = make_case(state="open", visibility="public", title="SYNLIG-SAG om ledighed")
@@ -31,15 +40,14 @@ def world(app, make_case, make_comment, make_recommendation, make_vote_case, mak
     frozen = make_vote_case(visibility="public", title="AFSTEMNING-LUKKET")
     cast(client_as(member), frozen.id, frozen.positions[1], "SYNLIG-BEGRUNDELSE efter lukning")
     close_vote(app, secretariat, frozen.id)
-    published = make_recommendation(
-        status="published", title="SYNLIG-ANBEFALING", case=frozen
-    )
+    published = make_recommendation(status="published", title="SYNLIG-ANBEFALING", case=frozen)
     revise_working_copy(app, secretariat, published.id, "NY-ARBEJDSKOPI ikke udgivet")
     make_recommendation(status="draft", title="UDKAST-ANBEFALING")
     make_recommendation(status="review", title="HØRING-ANBEFALING")
     members_only = make_case(state="closed", visibility="members", title="LUKKET-MEDLEMSSAG")
-    on_hidden = make_recommendation(status="published", title="ANBEFALING-PÅ-MEDLEMSSAG",
-                                    case=members_only)
+    on_hidden = make_recommendation(
+        status="published", title="ANBEFALING-PÅ-MEDLEMSSAG", case=members_only
+    )
     return {"published": published, "on_hidden": on_hidden, "removed": removed}
 
 

@@ -38,6 +38,45 @@ def _name(schema: type[Schema]) -> str:
     return name[: -len("Schema")] if name.endswith("Schema") else name
 
 
+# --- examples, from the schemas ----------------------------------------------------------
+
+
+def _example_value(item: fields.Field, depth: int) -> Any:
+    if "example" in item.metadata:
+        return item.metadata["example"]
+    if isinstance(item, fields.Nested):
+        nested = item.nested() if callable(item.nested) else item.nested
+        return example_of(nested if isinstance(nested, Schema) else nested(), depth + 1)
+    if isinstance(item, fields.List):
+        return [] if depth > 2 else [_example_value(item.inner, depth)]
+    if isinstance(item, fields.Dict):
+        return {}
+    if isinstance(item, fields.Boolean):
+        return True
+    if isinstance(item, fields.Integer):
+        return 1
+    if isinstance(item, fields.Float):
+        return 0.5
+    if isinstance(item, fields.DateTime):
+        return "2026-06-01T10:00:00Z"
+    if isinstance(item, fields.Date):
+        return "2027-06-01"
+    if item.metadata.get("format") == "uri":
+        return "https://taenketanken.kl.dk/"
+    choices = getattr(item.validate, "choices", None) if item.validate else None
+    if choices:
+        return list(choices)[0]
+    for validator in item.validators:
+        if getattr(validator, "choices", None):
+            return list(validator.choices)[0]
+    return "…"
+
+
+def example_of(schema: Schema, depth: int = 0) -> dict[str, Any]:
+    """An example object built from ``schema``'s fields (and their ``example`` metadata)."""
+    return {name: _example_value(item, depth) for name, item in schema.fields.items()}
+
+
 def _export_csv(columns: list[str]) -> dict[str, Any]:
     return {
         "text/csv": {
@@ -48,8 +87,15 @@ def _export_csv(columns: list[str]) -> dict[str, Any]:
 
 
 def _export_json(item: type[Schema], name: str) -> dict[str, Any]:
+    example = {
+        "export": name,
+        "generated_at": "2026-06-01T10:00:00Z",
+        "licence": s.LICENCE,
+        "items": [example_of(item())],
+    }
     return {
         "application/json": {
+            "example": example,
             "schema": {
                 "type": "object",
                 "required": ["export", "generated_at", "licence", "items"],
@@ -62,7 +108,7 @@ def _export_json(item: type[Schema], name: str) -> dict[str, Any]:
                         "items": {"$ref": f"#/components/schemas/{_name(item)}"},
                     },
                 },
-            }
+            },
         }
     }
 
@@ -159,7 +205,7 @@ OPERATIONS = [
         "Vocabularies",
         "The values of the filters and fields: domains, technology kinds, algorithm roles, "
         "EU AI Act classes, case states and the 98 municipalities with their official codes. "
-        "Labels follow Accept-Language (Danish by default).",
+        "Labels are in the site's language (Danish unless the language cookie says English).",
         s.VocabulariesSchema,
     ),
     Operation(
@@ -214,45 +260,6 @@ _HEADERS = {
     "Cache-Control": "Public data: kept a minute by caches, then revalidated",
     "Access-Control-Allow-Origin": "Any origin may read (no credentials)",
 }
-
-
-# --- examples, from the schemas ----------------------------------------------------------
-
-
-def _example_value(item: fields.Field, depth: int) -> Any:
-    if "example" in item.metadata:
-        return item.metadata["example"]
-    if isinstance(item, fields.Nested):
-        nested = item.nested() if callable(item.nested) else item.nested
-        return example_of(nested if isinstance(nested, Schema) else nested(), depth + 1)
-    if isinstance(item, fields.List):
-        return [] if depth > 2 else [_example_value(item.inner, depth)]
-    if isinstance(item, fields.Dict):
-        return {}
-    if isinstance(item, fields.Boolean):
-        return True
-    if isinstance(item, fields.Integer):
-        return 1
-    if isinstance(item, fields.Float):
-        return 0.5
-    if isinstance(item, fields.DateTime):
-        return "2026-06-01T10:00:00Z"
-    if isinstance(item, fields.Date):
-        return "2027-06-01"
-    if item.metadata.get("format") == "uri":
-        return "https://taenketanken.kl.dk/"
-    choices = getattr(item.validate, "choices", None) if item.validate else None
-    if choices:
-        return list(choices)[0]
-    for validator in item.validators:
-        if getattr(validator, "choices", None):
-            return list(validator.choices)[0]
-    return "…"
-
-
-def example_of(schema: Schema, depth: int = 0) -> dict[str, Any]:
-    """An example object built from ``schema``'s fields (and their ``example`` metadata)."""
-    return {name: _example_value(item, depth) for name, item in schema.fields.items()}
 
 
 PROBLEM_EXAMPLES = {

@@ -24,8 +24,8 @@ from thinktank.recommendations.adoptions import MUNICIPALITIES
 from thinktank.transaction import transaction
 
 bp = Blueprint("api", __name__)
-# per client address, like every limit here (the key function of the app's limiter)
-limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
+# one count per client address for the whole API (the app limiter's key function)
+limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api")(bp)
 bp.after_request(conventions.public_headers)
 
 

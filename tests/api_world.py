@@ -112,9 +112,13 @@ def _api_links(value) -> list[str]:
     found = []
     if isinstance(value, dict):
         for key, item in value.items():
-            if key in ("api_url",) and isinstance(item, str):
-                found.append(item.removeprefix("http://localhost"))
-            elif key == "url" and isinstance(item, str) and "/api/v1/exports/" in item:
+            if (
+                key in ("api_url",)
+                and isinstance(item, str)
+                or key == "url"
+                and isinstance(item, str)
+                and "/api/v1/exports/" in item
+            ):
                 found.append(item.removeprefix("http://localhost"))
             else:
                 found.extend(_api_links(item))

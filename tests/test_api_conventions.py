@@ -4,9 +4,8 @@ Link headers, filters, bad input as problem+json, ETag/304, CORS and the rate li
 from __future__ import annotations
 
 import pytest
-from openapi_spec_validator import validate
-
 from openapi_core import OpenAPI
+from openapi_spec_validator import validate
 
 from tests.api_world import CONFIG, assert_valid, openapi_of, walk
 
@@ -141,9 +140,10 @@ def test_recommendations_filter_as_the_portal_does(make_recommendation, make_cas
         title="Ældrepleje og chatbots",
     )
     make_recommendation(status="published", title="Om ældrepleje", case=other)
-    titles = lambda q: [
-        r["title"] for r in client.get(f"/api/v1/recommendations?{q}").get_json()["items"]
-    ]  # noqa: E731
+
+    def titles(q):
+        return [r["title"] for r in client.get(f"/api/v1/recommendations?{q}").get_json()["items"]]
+
     assert titles("domain=elderly_care") == ["Om ældrepleje"]
     assert titles("domain=employment") == ["Om beskæftigelse"]
     assert titles("technology=chatbot_generative_ai&role=advisory") == ["Om ældrepleje"]

@@ -127,6 +127,8 @@ def test_pages_link_to_their_neighbours_in_body_and_header(make_case, client):
     assert len(set(ids)) == 3
     past_the_end = client.get("/api/v1/cases?page=9")
     assert past_the_end.status_code == 200 and past_the_end.get_json()["items"] == []
+    furthest = client.get("/api/v1/cases?page=2147483647&per_page=100")
+    assert furthest.status_code == 200 and furthest.get_json()["items"] == []
     assert_valid(openapi_of(client), first)
 
 

@@ -24,7 +24,7 @@ from thinktank.recommendations.models import Recommendation, RecommendationVersi
 from thinktank.text import slugify
 
 
-def _page(endpoint: str, **values) -> str:
+def absolute_url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
@@ -40,12 +40,12 @@ def _live_person(user: User | None) -> dict[str, Any] | None:
         "name": user.display_name,
         "affiliation": user.affiliation,
         "url": member_url(user) if linked else None,
-        "api_url": _page("api.member", member_id=user.id) if linked else None,
+        "api_url": absolute_url("api.member", member_id=user.id) if linked else None,
     }
 
 
 def member_url(user: User) -> str:
-    return _page("members.show", member_id=user.id, slug=slugify(user.display_name) or None)
+    return absolute_url("members.show", member_id=user.id, slug=slugify(user.display_name) or None)
 
 
 def comment_author(user: User | None) -> dict[str, Any] | None:
@@ -80,7 +80,7 @@ def member(user: User, interests: list[Interest], today: date) -> dict[str, Any]
         "role": user.role.value,
         "interests": [interest_of(i) | {"current": i.is_current(today)} for i in interests],
         "url": member_url(user),
-        "api_url": _page("api.member", member_id=user.id),
+        "api_url": absolute_url("api.member", member_id=user.id),
     }
 
 
@@ -142,7 +142,7 @@ def vote_result(snapshot: dict[str, Any] | None, frozen_at) -> dict[str, Any] | 
 
 
 def recommendation_page(recommendation: Recommendation) -> str:
-    return _page(
+    return absolute_url(
         "recommendations.show",
         recommendation_id=recommendation.id,
         slug=slugify(recommendation.title),
@@ -152,9 +152,9 @@ def recommendation_page(recommendation: Recommendation) -> str:
 def citation_links(version: RecommendationVersion) -> dict[str, str]:
     values = {"recommendation_id": version.recommendation_id, "number": version.number}
     return {
-        "bibtex": _page("recommendations.cite", fmt="bib", **values),
-        "ris": _page("recommendations.cite", fmt="ris", **values),
-        "csl_json": _page("recommendations.cite", fmt="json", **values),
+        "bibtex": absolute_url("recommendations.cite", fmt="bib", **values),
+        "ris": absolute_url("recommendations.cite", fmt="ris", **values),
+        "csl_json": absolute_url("recommendations.cite", fmt="json", **values),
     }
 
 
@@ -175,7 +175,7 @@ def recommendation_summary(version: RecommendationVersion, adoption_count: int) 
         "review_by": recommendation.review_by,
         "adoption_count": adoption_count,
         "url": recommendation_page(recommendation),
-        "api_url": _page("api.recommendation", recommendation_id=recommendation.id),
+        "api_url": absolute_url("api.recommendation", recommendation_id=recommendation.id),
     }
 
 
@@ -186,8 +186,8 @@ def version_summary(version: RecommendationVersion) -> dict[str, Any]:
         "title": version.title,
         "published_at": version.published_at,
         "change_note": version.change_note,
-        "url": _page("recommendations.show_version", **values),
-        "api_url": _page("api.version", **values),
+        "url": absolute_url("recommendations.show_version", **values),
+        "api_url": absolute_url("api.version", **values),
     }
 
 
@@ -247,7 +247,7 @@ def adoption_of(listed) -> dict[str, Any]:
 
 
 def case_page(case: Case) -> str:
-    return _page("cases.show", case_id=case.id, slug=case.slug)
+    return absolute_url("cases.show", case_id=case.id, slug=case.slug)
 
 
 def case_ref(case: Case) -> dict[str, Any] | None:
@@ -257,7 +257,7 @@ def case_ref(case: Case) -> dict[str, Any] | None:
         "id": case.id,
         "title": case.title,
         "url": case_page(case),
-        "api_url": _page("api.case", case_id=case.id),
+        "api_url": absolute_url("api.case", case_id=case.id),
     }
 
 
@@ -275,7 +275,7 @@ def case_summary(case: Case) -> dict[str, Any]:
         "created_at": case.created_at,
         "last_activity_at": case.last_activity_at,
         "url": case_page(case),
-        "api_url": _page("api.case", case_id=case.id),
+        "api_url": absolute_url("api.case", case_id=case.id),
     }
 
 

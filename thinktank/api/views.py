@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, render_template, request
 from thinktank.api import conventions, exports, openapi, reading, serialise
 from thinktank.api import schemas as s
 from thinktank.api.conventions import latest, page_of, read_args, respond
+from thinktank.audit.service import describe
 from thinktank.cases.lifecycle import make_due_moves
 from thinktank.cases.service import timeline_text
 from thinktank.cases.vocabulary import (
@@ -175,8 +176,6 @@ def member(member_id: int):
 
 
 def _event(event) -> dict:
-    from thinktank.audit.service import describe
-
     links = {"case": "cases.show", "recommendation": "recommendations.show"}
     ids = {"case": "case_id", "recommendation": "recommendation_id"}
     linked = event.subject_type in links and event.subject_id
@@ -188,7 +187,7 @@ def _event(event) -> dict:
         "reason": str((event.data or {}).get("reason") or ""),
         "subject_type": event.subject_type,
         "subject_id": event.subject_id,
-        "subject_url": serialise._page(
+        "subject_url": serialise.absolute_url(
             links[event.subject_type], **{ids[event.subject_type]: event.subject_id}
         )
         if linked

@@ -10,9 +10,11 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app
-from marshmallow import Schema, fields
+from marshmallow import Schema
 
+from thinktank.api import arguments as a
 from thinktank.api import schemas as s
+from thinktank.api.examples import example_of
 from thinktank.api.exports import MEMBER_COLUMNS, RECOMMENDATION_COLUMNS, RecommendationExportSchema
 
 VERSION = "1.0.0"
@@ -36,45 +38,6 @@ class Operation:
 def _name(schema: type[Schema]) -> str:
     name = schema.__name__
     return name[: -len("Schema")] if name.endswith("Schema") else name
-
-
-# --- examples, from the schemas ----------------------------------------------------------
-
-
-def _example_value(item: fields.Field, depth: int) -> Any:
-    if "example" in item.metadata:
-        return item.metadata["example"]
-    if isinstance(item, fields.Nested):
-        nested = item.nested() if callable(item.nested) else item.nested
-        return example_of(nested if isinstance(nested, Schema) else nested(), depth + 1)
-    if isinstance(item, fields.List):
-        return [] if depth > 2 else [_example_value(item.inner, depth)]
-    if isinstance(item, fields.Dict):
-        return {}
-    if isinstance(item, fields.Boolean):
-        return True
-    if isinstance(item, fields.Integer):
-        return 1
-    if isinstance(item, fields.Float):
-        return 0.5
-    if isinstance(item, fields.DateTime):
-        return "2026-06-01T10:00:00Z"
-    if isinstance(item, fields.Date):
-        return "2027-06-01"
-    if item.metadata.get("format") == "uri":
-        return "https://taenketanken.kl.dk/"
-    choices = getattr(item.validate, "choices", None) if item.validate else None
-    if choices:
-        return list(choices)[0]
-    for validator in item.validators:
-        if getattr(validator, "choices", None):
-            return list(validator.choices)[0]
-    return "…"
-
-
-def example_of(schema: Schema, depth: int = 0) -> dict[str, Any]:
-    """An example object built from ``schema``'s fields (and their ``example`` metadata)."""
-    return {name: _example_value(item, depth) for name, item in schema.fields.items()}
 
 
 def _export_csv(columns: list[str]) -> dict[str, Any]:
@@ -122,7 +85,7 @@ OPERATIONS = [
         "The latest published version of each recommendation, newest first, filtered as in "
         "the guidance portal.",
         s.RecommendationPageSchema,
-        s.RecommendationArgs,
+        a.RecommendationArgs,
         paged=True,
     ),
     Operation(
@@ -155,7 +118,7 @@ OPERATIONS = [
         "Public dilemma cases",
         "Cases open to the public (never members-only cases or drafts), latest activity first.",
         s.CasePageSchema,
-        s.CaseArgs,
+        a.CaseArgs,
         paged=True,
     ),
     Operation(
@@ -176,7 +139,7 @@ OPERATIONS = [
         "The member register",
         "Members and secretariat staff with their affiliation and every declared interest.",
         s.MemberPageSchema,
-        s.PageArgs,
+        a.PageArgs,
         paged=True,
     ),
     Operation(
@@ -195,7 +158,7 @@ OPERATIONS = [
         "The public log",
         "Every public lifecycle step, newest first.",
         s.LogPageSchema,
-        s.PageArgs,
+        a.PageArgs,
         paged=True,
     ),
     Operation(
@@ -357,7 +320,7 @@ def _document(base_url: str) -> dict[str, Any]:
             "recommendations with their votes, public cases and their discussion, the member "
             "register with declared interests, the public log and the vocabularies. JSON with "
             "snake_case keys and ISO 8601 UTC times; lists take `page` and `per_page` (at most "
-            f"{s.MAX_PER_PAGE}); errors are problem details (RFC 9457).",
+            f"{a.MAX_PER_PAGE}); errors are problem details (RFC 9457).",
             "license": {"name": s.LICENCE["name"], "url": s.LICENCE["url"]},
         },
         servers=[{"url": f"{base_url}/api/v1"}],

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from thinktank.accounts.roles import Sector
-from thinktank.cases.vocabulary import AlgorithmRole, Domain, TechnologyKind
-from thinktank.inputs import MAX_INT
 
 LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
-MAX_PER_PAGE = 100
 
 
 class UTCDateTimeField(fields.DateTime):
@@ -368,36 +365,3 @@ RecommendationPageSchema = page_schema(RecommendationSummarySchema, "Recommendat
 CasePageSchema = page_schema(CaseSummarySchema, "CasePageSchema")
 MemberPageSchema = page_schema(MemberSchema, "MemberPageSchema")
 LogPageSchema = page_schema(LogEventSchema, "LogPageSchema")
-
-
-# --- query parameters --------------------------------------------------------------------
-
-
-class PageArgs(Schema):
-    class Meta:
-        unknown = RAISE
-
-    page = fields.Integer(
-        load_default=1, validate=validate.Range(1, MAX_INT), metadata={"example": 1}
-    )
-    per_page = fields.Integer(
-        load_default=20,
-        validate=validate.Range(1, MAX_PER_PAGE),
-        metadata={"description": f"At most {MAX_PER_PAGE}"},
-    )
-
-
-def _one_of(vocabulary) -> fields.String:
-    return fields.String(validate=validate.OneOf([member.value for member in vocabulary]))
-
-
-class RecommendationArgs(PageArgs):
-    domain = _one_of(Domain)
-    technology = _one_of(TechnologyKind)
-    role = _one_of(AlgorithmRole)
-
-
-class CaseArgs(RecommendationArgs):
-    state = fields.String(
-        validate=validate.OneOf(["open", "voting", "closed", "recommended", "archived"])
-    )

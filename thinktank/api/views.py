@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
+from thinktank.api import arguments as a
 from thinktank.api import conventions, exports, openapi, reading, serialise
 from thinktank.api import schemas as s
 from thinktank.api.conventions import latest, page_of, read_args, respond
@@ -40,7 +41,7 @@ def _due_moves() -> None:
 
 @bp.get("/api/v1/recommendations")
 def recommendations():
-    args = read_args(s.RecommendationArgs)
+    args = read_args(a.RecommendationArgs)
     _due_moves()
     filters = {k: args.get(k) for k in ("domain", "technology", "role")}
 
@@ -96,7 +97,7 @@ def version(recommendation_id: int, number: int):
 
 @bp.get("/api/v1/cases")
 def cases():
-    args = read_args(s.CaseArgs)
+    args = read_args(a.CaseArgs)
     _due_moves()
     filters = {k: args.get(k) for k in ("state", "domain", "technology", "role")}
     body, headers = page_of(
@@ -164,7 +165,7 @@ def _members(users):
 
 @bp.get("/api/v1/members")
 def members():
-    args = read_args(s.PageArgs)
+    args = read_args(a.PageArgs)
     body, headers = page_of(reading.members(), args, _members)
     return respond(s.MemberPageSchema(), body, None, headers)
 
@@ -197,7 +198,7 @@ def _event(event) -> dict:
 
 @bp.get("/api/v1/log")
 def log():
-    args = read_args(s.PageArgs)
+    args = read_args(a.PageArgs)
     body, headers = page_of(reading.public_log(), args, lambda events: [_event(e) for e in events])
     changed = latest(*(item["at"] for item in body["items"]))
     return respond(s.LogPageSchema(), body, changed, headers)

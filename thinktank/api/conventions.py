@@ -114,5 +114,5 @@ def public_headers(response: Response) -> Response:
         headers["Cache-Control"] = CACHE_CONTROL
     else:
         headers["Cache-Control"] = "no-store"
-    headers["Vary"] = "Accept-Language"
+    headers["Vary"] = "Cookie"  # the labels follow the language cookie
     return response

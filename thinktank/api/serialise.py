@@ -14,11 +14,12 @@ from flask import url_for
 
 from thinktank.accounts.models import User, format_affiliation
 from thinktank.accounts.roles import Sector
+from thinktank.api.reading import ANONYMOUS
 from thinktank.api.schemas import LICENCE
 from thinktank.cases.models import Case
 from thinktank.discussion.models import Comment
 from thinktank.members.models import Interest, InterestKind
-from thinktank.members.policies import PARTICIPANT_ROLES
+from thinktank.permissions import can
 from thinktank.recommendations.adoptions import MUNICIPALITIES
 from thinktank.recommendations.models import Recommendation, RecommendationVersion, Status
 from thinktank.text import slugify
@@ -34,7 +35,7 @@ def absolute_url(endpoint: str, **values) -> str:
 def _live_person(user: User | None) -> dict[str, Any] | None:
     if user is None:
         return None
-    linked = user.active and user.role in PARTICIPANT_ROLES
+    linked = can(ANONYMOUS, "link_to_member", user)
     return {
         "id": user.id,
         "name": user.display_name,

@@ -15,8 +15,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urldefrag, urlsplit
 
-#: Addresses that are not pages for people: files, feeds, JSON, the operators' health check.
-SKIPPED = re.compile(r"^/(static/|feeds/|health$)|\.(json|atom|xml|svg|png|css|js)$")
+#: Addresses that are not pages for people: files, feeds, JSON, the operators' health check,
+#: the open-data API (its reference at /api/ is a page) and citation downloads.
+SKIPPED = re.compile(
+    r"^/(static/|feeds/|health$|api/v1/)|\.(json|atom|xml|svg|png|css|js|bib|ris|csv)$"
+)
 
 #: Demo accounts for each role (``seed-demo``); anonymous visitors have none.
 DEMO_ACCOUNTS = {

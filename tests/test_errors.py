@@ -69,10 +69,11 @@ def test_error_pages_in_both_languages(error_app, status):
     assert ENGLISH[status] in page_text(response)
 
 
-def test_api_errors_are_json(client):
+def test_api_errors_are_problem_details(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
-    assert response.json["error"]["status"] == 404
+    assert response.mimetype == "application/problem+json"
+    assert response.json["status"] == 404 and response.json["type"] == "about:blank"
 
 
 def test_method_not_allowed_keeps_allow_header(client):

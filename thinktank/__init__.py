@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
 
     from thinktank.accounts.views import bp as accounts_bp
     from thinktank.admin.views import bp as admin_bp
+    from thinktank.api.views import bp as api_bp
     from thinktank.cases.views import bp as cases_bp
     from thinktank.discussion.views import bp as discussion_bp
     from thinktank.members.views import bp as members_bp
@@ -128,3 +129,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(voting_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(recommendations_bp)
+    app.register_blueprint(api_bp)

@@ -35,6 +35,8 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_LIMIT_PER_ACCOUNT": "50 per 15 minutes",
     "REGISTER_LIMIT_PER_IP": "10 per hour",
     "RESET_LIMIT_PER_IP": "10 per hour",
+    # Requests to the open-data API (/api/) from one address.
+    "API_RATE_LIMIT": "300 per minute",
     "MAIL_SERVER": None,
     "MAIL_PORT": 587,
     "MAIL_USERNAME": None,

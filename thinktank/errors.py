@@ -110,14 +110,42 @@ ERROR_MESSAGES = {
 }
 
 
+#: Errors on the API's paths are problem details (RFC 9457), as its OpenAPI document says.
+PROBLEM_JSON = "application/problem+json"
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/v")
+
+
+def problem_response(status: int, detail: str, errors: dict | None = None, headers=None):
+    """An error of the API as RFC 9457 problem details."""
+    body = {
+        "type": "about:blank",
+        "title": str(ERROR_TITLES.get(status, ERROR_TITLES[400])),
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+    }
+    if errors:
+        body["errors"] = errors
+    response = current_app.json.response(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    response.headers.extend(headers or [])
+    return response
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or (
         request.accept_mimetypes.best_match(["application/json", "text/html"]) == "application/json"
     )
 
 
-def error_response(status: int, message: str | None = None):
+def error_response(status: int, message: str | None = None, errors: dict | None = None):
     message = message or str(ERROR_MESSAGES.get(status, ERROR_MESSAGES[400]))
+    if is_api_request():
+        return problem_response(status, message, errors), status
     if _wants_json():
         return jsonify(error={"status": status, "message": message}), status
     title = ERROR_TITLES.get(status, ERROR_TITLES[400])
@@ -148,6 +176,8 @@ def database_unavailable_response(error: Exception):
     login_manager._update_request_context_with_user()
     headers = {"Retry-After": str(DATABASE_RETRY_AFTER)}
     message = str(ERROR_MESSAGES[503])
+    if is_api_request():
+        return problem_response(503, message, headers=headers.items())
     if _wants_json():
         return jsonify(error={"status": 503, "message": message}), 503, headers
     # Straight from the Jinja environment: context processors (the unread count) need the DB.
@@ -202,7 +232,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        body, status = error_response(error.code or 500)
+        detail = getattr(error, "detail", None)
+        body, status = error_response(error.code or 500, detail, getattr(error, "errors", None))
         # keep headers such as Allow (405) that the exception carries
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         return body, status, headers

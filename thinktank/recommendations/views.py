@@ -12,7 +12,7 @@ from thinktank.cases.service import visible_case
 from thinktank.concurrency import EditConflict
 from thinktank.discussion import service as discussion
 from thinktank.discussion.forms import CommentForm
-from thinktank.errors import ConfirmationRequired, InvalidTransition, ValidationFailed
+from thinktank.errors import ConfirmationRequired, InvalidTransition, NotFound, ValidationFailed
 from thinktank.extensions import db
 from thinktank.forms import attach_error, choices, preview_or_ready, wants_preview
 from thinktank.inputs import int_arg
@@ -20,7 +20,7 @@ from thinktank.markup import render_markdown
 from thinktank.models import utcnow
 from thinktank.pagination import paginate
 from thinktank.permissions import can, permission_required, require
-from thinktank.recommendations import adoptions, portal, service
+from thinktank.recommendations import adoptions, citations, portal, service
 from thinktank.recommendations.forms import (
     AdoptForm,
     DraftForm,
@@ -99,6 +99,7 @@ def _render_version(recommendation_id: int, number: int | None, adopt_form=None,
         return redirect(url_for(".draft", recommendation_id=recommendation_id))
     recommendation = shown.recommendation
     versions = portal.versions(recommendation.id)
+    permanent = recommendation_url(recommendation, shown.number, _external=True)
     return render_template(
         "recommendations/show.html",
         version=shown,
@@ -114,7 +115,25 @@ def _render_version(recommendation_id: int, number: int | None, adopt_form=None,
         adopt_form=adopt_form or AdoptForm(formdata=None),
         vote=frozen_result(recommendation.case),
         is_latest=number is None or number == recommendation.current_version,
+        citation_meta=citations.meta_tags(citations.reference(shown, permanent)),
     ), status
+
+
+@bp.get("/recommendations/<int:recommendation_id>/v<int:number>/cite.<fmt>")
+def cite(recommendation_id: int, number: int, fmt: str):
+    """A published version as a reference to import (BibTeX, RIS or CSL-JSON)."""
+    if fmt not in citations.FORMATS:
+        raise NotFound()
+    service.visible(current_user, recommendation_id)
+    shown = portal.version(recommendation_id, number)
+    if not shown.recommendation.is_published:
+        raise NotFound()
+    write, mimetype = citations.FORMATS[fmt]
+    permanent = recommendation_url(shown.recommendation, shown.number, _external=True)
+    response = Response(write(citations.reference(shown, permanent)), mimetype=mimetype)
+    name = f"taenketanken-{recommendation_id}-v{number}.{fmt}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.get("/recommendations/<int:recommendation_id>/diff")

@@ -3,6 +3,7 @@ shipped default), saving a new version, and installing the shipped defaults."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -56,8 +57,18 @@ def _rendered_default(slug: str, locale: str) -> SitePageVersion:
         number=0,
         title=default.title,
         body=default.body,
-        body_html=str(render_markdown(default.body)),
+        body_html=cook(default.body),
     )
+
+
+def cook(body: str) -> str:
+    """The page's HTML from its Markdown, through the one sanitiser. The sanitiser starts
+    headings at h3 (they sit under a page's sections); on a site page they sit right under
+    its h1, so each level moves up one: only tag names change, after sanitising."""
+    html = str(render_markdown(body))
+    for level in range(3, 7):
+        html = re.sub(rf"<(/?)h{level}([ >])", rf"<\1h{level - 1}\2", html)
+    return html
 
 
 def check_slug(slug: str) -> str:
@@ -156,7 +167,7 @@ def _add(slug, locale, title, body, note, actor) -> SitePageVersion:
         number=number,
         title=title,
         body=body,
-        body_html=str(render_markdown(body)),
+        body_html=cook(body),
         markup_version=MARKUP_VERSION,
         note=note,
         author_id=getattr(actor, "id", None),

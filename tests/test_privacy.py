@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from sqlalchemy import JSON, String, Text, select
 
-from tests.conftest import PASSWORD, page_text
+from tests.conftest import PASSWORD, mailed_link, page_text
 from thinktank.accounts.models import User
 from thinktank.audit.models import AuditEvent
 from thinktank.cases.models import Case
@@ -251,9 +251,10 @@ def test_deleted_person_cannot_log_in_or_reset_and_can_register_anew(
     login = client.post("/login", data={"email": member.email, "password": PASSWORD})
     assert "Forkert e-mailadresse eller adgangskode." in page_text(login)
     client.post("/reset", data={"email": member.email})
-    from thinktank.mail import outbox  # noqa: F401  (the memory backend's list)
+    from thinktank.mail import outbox
 
     with app.app_context():
+        assert not [m for m in outbox() if member.email in m["To"]]  # no reset link is sent
         assert db.session.scalar(select(User).where(User.email == member.email)) is None
     response = client.post(
         "/register",
@@ -264,7 +265,11 @@ def test_deleted_person_cannot_log_in_or_reset_and_can_register_anew(
             "confirm": "en helt ny lang sætning",
         },
     )
-    assert response.status_code == 200 and "register" in response.request.path
+    assert response.status_code == 200
+    assert client.post(mailed_link(app, "/register/"), data={}).status_code == 302
+    with app.app_context():
+        again = db.session.scalar(select(User).where(User.email == member.email))
+        assert again.id != member.id and again.display_name == "Ny Person"
 
 
 def test_organisation_and_interests_leave_frozen_results(
@@ -365,3 +370,37 @@ def test_deleting_many_comments_runs_a_bounded_number_of_queries(
         response = client.post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
     assert response.status_code == 302
     assert log.count <= 40, str(log)
+
+
+def test_mentions_of_a_deleted_person_no_longer_link(
+    app, client_as, make_user, make_case, make_comment
+):
+    person = make_user(display_name="Vibeke Omtalt")
+    other = make_user()
+    case = make_case(state="open", visibility="public")
+    comment = make_comment(case, other, "Enig med @[Vibeke Omtalt] her.")
+    assert f'href="/members/{person.id}"' in comment.body_html
+    client_as(person).post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
+    html = client_as(None).get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f'href="/members/{person.id}"' not in html
+    assert "Vibeke Omtalt" not in html and "@Tidligere medlem" in html
+
+
+def test_deleted_member_has_no_member_page_and_leaves_the_register(app, client_as, member):
+    client_as(member).post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
+    anonymous = client_as(None)
+    assert anonymous.get(f"/members/{member.id}").status_code == 404
+    assert member.display_name not in page_text(anonymous.get("/members/"))
+
+
+def test_an_account_is_deleted_only_once(app, client_as, admin, member):
+    client = client_as(admin)
+    data = {"reason": "Anmodning", "confirm": "y"}
+    assert client.post(f"/admin/users/{member.id}/delete", data=data).status_code == 302
+    again = client.post(f"/admin/users/{member.id}/delete", data=data)
+    assert again.status_code == 200 and "Kontoen er allerede slettet." in page_text(again)
+    with app.app_context():
+        assert (
+            db.session.scalar(select(db.func.count()).where(AuditEvent.action == "account_deleted"))
+            == 1
+        )

@@ -9,6 +9,7 @@ apps in one process, as in the tests) changes nothing.
 from __future__ import annotations
 
 from thinktank import permissions
+from thinktank.accounts import email_change
 from thinktank.accounts.roles import Role
 from thinktank.audit import service as audit
 from thinktank.cases import forms as case_forms
@@ -79,6 +80,7 @@ POLICIES = [
     ("edit_site_pages", permissions.at_least(Role.SECRETARIAT)),
     ("export_account_data", permissions.at_least(Role.ADMIN)),
     ("delete_account", permissions.can_manage_account),
+    ("use_verified_email", permissions.has_verified_email),
 ]
 
 #: What "download my data" contains: one collector per kind of data (see privacy/export.py).
@@ -131,6 +133,7 @@ AUDIT_ACTIONS = [
     adoptions.AUDIT_ACTIONS,
     sitepages.AUDIT_ACTIONS,
     privacy.AUDIT_ACTIONS,
+    email_change.AUDIT_ACTIONS,
 ]
 
 #: The facts some log entries show under their description, from the entry's data.

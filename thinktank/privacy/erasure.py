@@ -63,9 +63,9 @@ def erasers() -> list[Eraser]:
     return list(_ERASERS.values())
 
 
-def anonymous_label(user: User) -> str:
-    """The name a deleted person's contributions are shown under (in Danish, as stored)."""
-    with force_locale("da"):
+def anonymous_label(user: User, locale: str = "da") -> str:
+    """The name a deleted person's contributions are shown under (stored in Danish)."""
+    with force_locale(locale):
         return _("Deleted user") if user.role == Role.READER else _("Former member")
 
 

@@ -4,6 +4,7 @@ administrators from the admin user page."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -13,7 +14,7 @@ from thinktank.extensions import db
 from thinktank.forms import Form, attach_error
 from thinktank.models import utcnow
 from thinktank.permissions import permission_required, require
-from thinktank.privacy import export, service
+from thinktank.privacy import erasure, export, service
 from thinktank.privacy.forms import AdminDeleteAccountForm, DeleteAccountForm
 from thinktank.transaction import transaction
 
@@ -57,7 +58,8 @@ def delete():
             logout_user()
             flash(_("Your account has been deleted. Thank you for taking part."), "success")
             return redirect(url_for("public.index"))
-    return render_template("privacy/delete.html", form=form)
+    label = erasure.anonymous_label(current_user, str(get_locale()))
+    return render_template("privacy/delete.html", form=form, label=label)
 
 
 def _account(user_id: int) -> User:

@@ -166,3 +166,16 @@ def test_seed_demo_installs_the_shipped_texts_as_version_one(app, seeded):
         ("about", "da", 1),
         ("privacy", "en", 1),
     }
+
+
+def test_rerender_markdown_recooks_pages_from_an_older_sanitiser(app, client_as, secretariat):
+    client_as(secretariat).post("/site-pages/about/da", data={"title": "Om", "body": "## Mål"})
+    with app.app_context():
+        page = db.session.scalar(select(SitePageVersion))
+        page.body_html, page.markup_version = "<p>gammel</p>", 0
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["rerender-markdown"])
+    assert result.exit_code == 0 and "site pages" in result.output
+    with app.app_context():
+        page = db.session.scalar(select(SitePageVersion))
+        assert page.body_html.startswith("<h2") and page.markup_version > 0

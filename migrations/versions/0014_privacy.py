@@ -42,6 +42,10 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("deleted_at")
+    if op.get_bind().dialect.name == "sqlite":
+        # not batch mode: rebuilding the users table would drop it, and with foreign keys on
+        # SQLite's DROP TABLE sets every reference to a user to NULL (ballots, comments, …)
+        op.execute("ALTER TABLE users DROP COLUMN deleted_at")
+    else:
+        op.drop_column("users", "deleted_at")
     op.drop_table("site_page_versions")

@@ -188,3 +188,14 @@ def install_defaults() -> int:
             _add(slug, locale, default.title, default.body, "", None)
             added += 1
     return added
+
+
+def rerender_markdown() -> int:
+    """Re-render the pages' HTML cooked by an older sanitiser; returns how many versions."""
+    stale = db.session.scalars(
+        select(SitePageVersion).where(SitePageVersion.markup_version != MARKUP_VERSION)
+    ).all()
+    for page in stale:
+        page.body_html = cook(page.body)
+        page.markup_version = MARKUP_VERSION
+    return len(stale)

@@ -26,6 +26,8 @@ LAYERS = [
     "discussion",
     "voting",
     "recommendations",
+    "sitepages",
+    "privacy",
     "public",
     "admin",
     "api",

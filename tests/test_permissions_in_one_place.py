@@ -58,6 +58,14 @@ ALLOWED = {
     ("templates/members/_macros.html", 'user.role.value == "secretariat"'),
     # "already co-signed" is a fact about the opinion, answered by the service's own message
     ("templates/recommendations/draft.html", "current_user.id not in opinion.signatures"),
+    # the export marks which log entries the person made themselves; it decides nothing
+    ("thinktank/privacy/collectors.py", '"by_you": e.actor_id == user.id'),
+    # which anonymous label a deleted account's contributions get (a reader's or a member's)
+    ("thinktank/privacy/erasure.py", 'if user.role == Role.READER else _("Former member")'),
+    # picks the secretariat account a deleted member's drafts are handed to
+    ("thinktank/privacy/erasure.py", ".where(User.role == Role.SECRETARIAT, User.active.is_(True)"),
+    # the log records whether an administrator deleted the account
+    ("thinktank/privacy/service.py", "by_admin=actor.id != user.id"),
 }
 
 

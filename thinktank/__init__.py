@@ -116,8 +116,10 @@ def _register_blueprints(app: Flask) -> None:
     from thinktank.discussion.views import bp as discussion_bp
     from thinktank.members.views import bp as members_bp
     from thinktank.notifications.views import bp as notifications_bp
+    from thinktank.privacy.views import bp as privacy_bp
     from thinktank.public.views import bp as public_bp
     from thinktank.recommendations.views import bp as recommendations_bp
+    from thinktank.sitepages.views import bp as sitepages_bp
     from thinktank.voting.views import bp as voting_bp
 
     app.register_blueprint(public_bp)
@@ -130,3 +132,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(members_bp)
     app.register_blueprint(recommendations_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(sitepages_bp)
+    app.register_blueprint(privacy_bp)

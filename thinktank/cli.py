@@ -86,8 +86,18 @@ def close_due_votes() -> None:
     click.echo(f"{closed} votes closed.")
 
 
+@click.command("purge-expired")
+@with_appcontext
+def purge_expired() -> None:
+    """Delete invitations that expired or were withdrawn without being accepted."""
+    with transaction():
+        removed = accounts.purge_expired_invitations()
+    click.echo(f"{removed} expired or withdrawn invitations removed.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(rerender_markdown)
     app.cli.add_command(close_due_votes)
+    app.cli.add_command(purge_expired)

@@ -70,6 +70,11 @@ DEFAULTS: dict[str, object] = {
     "CACHE_REDIS_URL": None,
     "CACHE_DEFAULT_TIMEOUT": 7 * 24 * 3600,
     "CACHE_KEY_PREFIX": "thinktank:",
+    # The data controller shown on /privacy (the GDPR's "dataansvarlig") and its DPO.
+    "DATA_CONTROLLER_NAME": "KL (Kommunernes Landsforening)",
+    "DATA_CONTROLLER_ADDRESS": "Weidekampsgade 10, 2300 København S",
+    "DATA_CONTROLLER_EMAIL": "kl@kl.dk",
+    "DPO_CONTACT": "databeskyttelse@kl.dk",
 }
 
 _STRING_KEYS = (
@@ -80,6 +85,10 @@ _STRING_KEYS = (
     "MAIL_USERNAME",
     "MAIL_SERVER",
     "CACHE_REDIS_URL",
+    "DATA_CONTROLLER_NAME",
+    "DATA_CONTROLLER_ADDRESS",
+    "DATA_CONTROLLER_EMAIL",
+    "DPO_CONTACT",
 )
 
 

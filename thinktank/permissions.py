@@ -83,3 +83,10 @@ def can_invite_as(user, role: Role) -> bool:
 def can_manage_account(user, account) -> bool:
     """An administrator changes other people's role and status, never their own."""
     return has_role(user, Role.ADMIN) and account.id != user.id
+
+
+def has_verified_email(user, _obj=None) -> bool:
+    """Logged in, active, and has shown they receive mail at the account's address (by a
+    registration, invitation, reset or e-mail-change link): what following a case and
+    getting e-mail need."""
+    return bool(user.is_authenticated and user.active and getattr(user, "email_verified_at", None))

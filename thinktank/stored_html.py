@@ -15,6 +15,7 @@ from thinktank.cases.models import Case
 from thinktank.discussion.models import Comment, CommentRevision
 from thinktank.extensions import db
 from thinktank.recommendations.models import MinorityOpinion, Recommendation, RecommendationVersion
+from thinktank.sitepages.models import SitePageVersion
 from thinktank.voting.models import Ballot, Position, VoteResult
 
 #: (what the command calls them, model, its HTML columns): every stored rendering. The JSON
@@ -32,6 +33,7 @@ STORED_HTML = (
     ("minority opinions in published versions", RecommendationVersion, ("minority_opinions",)),
     ("quotes in published versions", RecommendationVersion, ("citations",)),
     ("minority opinions", MinorityOpinion, ("body_html",)),
+    ("site pages", SitePageVersion, ("body_html",)),
 )
 
 
@@ -57,6 +59,7 @@ def rerender_all() -> list[tuple[str, int]]:
     from thinktank.cases.service import rerender_markdown as rerender_cases
     from thinktank.discussion.service import rerender_markdown as rerender_comments
     from thinktank.recommendations.rerender import rerender_markdown as rerender_recommendations
+    from thinktank.sitepages.service import rerender_markdown as rerender_site_pages
     from thinktank.voting.rerender import rerender_results
     from thinktank.voting.service import rerender_markdown as rerender_voting
 
@@ -67,6 +70,7 @@ def rerender_all() -> list[tuple[str, int]]:
         rerender_results,
         rerender_comments,
         rerender_recommendations,
+        rerender_site_pages,
     ):
         rerender()
     db.session.flush()  # the counts below read the database

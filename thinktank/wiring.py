@@ -9,6 +9,7 @@ apps in one process, as in the tests) changes nothing.
 from __future__ import annotations
 
 from thinktank import permissions
+from thinktank.accounts import email_change
 from thinktank.accounts.roles import Role
 from thinktank.audit import service as audit
 from thinktank.cases import forms as case_forms
@@ -24,10 +25,14 @@ from thinktank.members import policies as members_policies
 from thinktank.members import service as members
 from thinktank.members import views as members_views
 from thinktank.notifications import policies as notifications_policies
+from thinktank.privacy import collectors as export_collectors
+from thinktank.privacy import erasure, export
+from thinktank.privacy import service as privacy
 from thinktank.recommendations import adoptions, on_case
 from thinktank.recommendations import policies as recommendations_policies
 from thinktank.recommendations import service as recommendations
 from thinktank.recommendations import subject as recommendation_subject
+from thinktank.sitepages import service as sitepages
 from thinktank.voting import closing, page
 from thinktank.voting import policies as voting_policies
 from thinktank.voting import service as voting
@@ -72,7 +77,17 @@ POLICIES = [
     ("cosign_opinion", recommendations_policies.can_cosign),
     ("adopt_recommendation", recommendations_policies.can_adopt),
     ("confirm_adoption", recommendations_policies.can_confirm_adoption),
+    ("edit_site_pages", permissions.at_least(Role.SECRETARIAT)),
+    ("export_account_data", permissions.at_least(Role.ADMIN)),
+    ("delete_account", permissions.can_manage_account),
+    ("use_verified_email", permissions.has_verified_email),
 ]
+
+#: What "download my data" contains: one collector per kind of data (see privacy/export.py).
+EXPORT_COLLECTORS = export_collectors.COLLECTORS
+
+#: What "delete my account" erases or anonymises, in order (see privacy/erasure.py).
+ERASERS = erasure.ERASERS
 
 #: What the other domains show on the case page, by place and order.
 CASE_SECTIONS = [
@@ -116,6 +131,9 @@ AUDIT_ACTIONS = [
     members.AUDIT_ACTIONS,
     recommendations.AUDIT_ACTIONS,
     adoptions.AUDIT_ACTIONS,
+    sitepages.AUDIT_ACTIONS,
+    privacy.AUDIT_ACTIONS,
+    email_change.AUDIT_ACTIONS,
 ]
 
 #: The facts some log entries show under their description, from the entry's data.
@@ -150,5 +168,9 @@ def wire() -> None:
     for details in AUDIT_DETAILS:
         for action, facts in details.items():
             audit.describe_details(action, facts)
+    for collector in EXPORT_COLLECTORS:
+        export.register(collector)
+    for name, eraser in ERASERS:
+        erasure.register(name, eraser)
     cases.use_field_labels(case_forms.field_labels)
     members_views.show_votes_with(page.frozen_votes_by)

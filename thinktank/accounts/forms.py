@@ -166,3 +166,12 @@ class RoleForm(Form):
 
 def sector_value(form) -> Sector | None:
     return _coerce_sector(form.sector.data)
+
+
+class ChangeEmailForm(Form):
+    new_email = _email_field(_l("New e-mail address"))
+    email_password = PasswordField(
+        _l("Your password"),
+        validators=[required(), max_length(MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )

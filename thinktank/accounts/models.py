@@ -51,6 +51,9 @@ class User(UserMixin, db.Model):
     # None for a self-registered account that never did. A municipal e-mail domain counts
     # as evidence (e.g. for adoptions) only when this is set.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person deleted the account: the row stays, anonymised, so that what they
+    # wrote and how they voted keeps its place (see thinktank/privacy/erasure.py).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def get_id(self) -> str:
         return self.session_token

@@ -369,3 +369,18 @@ def list_users(role: Role | None = None, query: str = ""):
         pattern = f"%{query.strip().lower()}%"
         statement = statement.where(User.email.like(pattern) | User.display_name.ilike(pattern))
     return statement
+
+
+def purge_expired_invitations() -> int:
+    """Delete invitations that can no longer be used (expired or withdrawn, never accepted);
+    returns how many. Registration, reset and e-mail-change links are signed and expire by
+    themselves: no row holds them, and an account exists only once its address confirmed."""
+    from sqlalchemy import delete
+
+    result = db.session.execute(
+        delete(Invitation).where(
+            Invitation.accepted_at.is_(None),
+            (Invitation.expires_at <= utcnow()) | Invitation.revoked_at.is_not(None),
+        )
+    )
+    return result.rowcount or 0

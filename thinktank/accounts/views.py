@@ -17,9 +17,10 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from thinktank.accounts import registration, service
+from thinktank.accounts import email_change, registration, service
 from thinktank.accounts.forms import (
     AcceptInvitationForm,
+    ChangeEmailForm,
     ChangePasswordForm,
     InviteForm,
     LoginForm,
@@ -262,11 +263,48 @@ def logout_everywhere():
     return redirect(url_for("accounts.login"))
 
 
-def _render_profile(profile_form=None, password_form=None):
+@bp.post("/profile/email")
+@permission_required("edit_profile")
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            with transaction():
+                email_change.request_email_change(
+                    current_user, form.new_email.data, form.email_password.data
+                )
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(
+                _(
+                    "We have sent a link to %(email)s. Your address changes when you open it.",
+                    email=form.new_email.data,
+                ),
+                "info",
+            )
+            return redirect(url_for("accounts.profile"))
+    return _render_profile(email_form=form)
+
+
+@bp.route("/profile/email/<token>", methods=["GET", "POST"])
+def confirm_email_change(token: str):
+    _user, new_email = email_change.check_token(token)
+    form = Form()  # a button, not the GET: mail scanners open links too
+    if form.validate_on_submit():
+        with transaction():
+            email_change.confirm_email_change(token)
+        flash(_("Your e-mail address is now %(email)s.", email=new_email), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/email_confirm.html", form=form, email=new_email)
+
+
+def _render_profile(profile_form=None, password_form=None, email_form=None):
     return render_template(
         "accounts/profile.html",
         profile_form=profile_form or ProfileForm(obj=current_user, formdata=None),
         password_form=password_form or ChangePasswordForm(formdata=None),
+        email_form=email_form or ChangeEmailForm(formdata=None),
     )
 
 

@@ -26,6 +26,7 @@ from thinktank.demo.voting import seed_interests, start_demo_vote
 from thinktank.discussion.models import Comment
 from thinktank.extensions import db
 from thinktank.models import utcnow
+from thinktank.sitepages.service import install_defaults as install_site_pages
 from thinktank.transaction import transaction
 
 
@@ -45,12 +46,14 @@ def seed_demo() -> list[str]:
         seed_discussions(content.cases, users, staff)
         comments = _count(Comment) - comments_before
         recommendations = seed_recommendations(content.cases, users, staff)
+        site_pages = install_site_pages()
     return [
         f"{after - before} demo accounts created ({len(users)} in all).",
         f"{interests} declared interests created.",
         f"{cases} demo cases created ({len(content.cases)} in all).",
         f"{comments} demo comments created.",
         f"{recommendations} demo recommendations created.",
+        f"{site_pages} site page texts installed.",
     ]
 
 

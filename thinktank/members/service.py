@@ -134,7 +134,9 @@ def register_query(query: str = "") -> Select:
 
 def member_for_page(member_id: int) -> User:
     """A member's or secretariat employee's account; readers and admins have no member page."""
-    user = db.session.scalar(select(User).where(User.id == member_id, participants_clause()))
+    user = db.session.scalar(
+        select(User).where(User.id == member_id, participants_clause(), User.deleted_at.is_(None))
+    )
     if user is None:
         raise NotFound()
     return user

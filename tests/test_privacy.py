@@ -1,0 +1,406 @@
+"""Download my data and delete my account: everything about the person in the ZIP and
+nothing about others; after deletion no trace of e-mail, name or organisation anywhere in
+the database, while threads, tallies and published versions keep their counts."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from sqlalchemy import JSON, String, Text, select
+
+from tests.conftest import PASSWORD, mailed_link, page_text
+from thinktank.accounts.models import User
+from thinktank.audit.models import AuditEvent
+from thinktank.cases.models import Case
+from thinktank.discussion.models import Comment
+from thinktank.extensions import db
+from thinktank.voting.models import Ballot, VoteResult
+
+DEMO_PASSWORD = "demo1234demo"
+
+
+def _demo_user(app, email="ekspert1@kl-demo.dk") -> User:
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        db.session.expunge(user)
+    return user
+
+
+def _unzip(response) -> dict:
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert set(archive.namelist()) == {"data.json", "summary.md", "README.md"}
+    return {
+        "data": json.loads(archive.read("data.json")),
+        "summary": archive.read("summary.md").decode(),
+        "readme": archive.read("README.md").decode(),
+    }
+
+
+KINDS = (
+    "account",
+    "cases",
+    "comments",
+    "ballots",
+    "positions_proposed",
+    "interests",
+    "review_answers",
+    "minority_opinions",
+    "cosignatures",
+    "adoptions",
+    "notifications",
+    "invitations_sent",
+    "audit_log",
+)
+
+
+def test_profile_links_to_export_and_deletion(client_as, member):
+    html = client_as(member).get("/profile").get_data(as_text=True)
+    assert 'href="/profile/data"' in html and 'href="/profile/delete"' in html
+
+
+def test_demo_member_downloads_every_kind_of_their_data(app, seeded, client_as):
+    user = _demo_user(app)
+    client = client_as(user)
+    assert "data.json" in page_text(client.get("/profile/data"))
+    export = _unzip(client.post("/profile/data", data={}))
+    data = export["data"]
+    assert data["format"] == "thinktank-personal-data" and data["format_version"] == 1
+    for kind in KINDS:
+        assert kind in data and f"`{kind}`" in export["readme"]
+    assert data["account"]["email"] == user.email
+    with app.app_context():
+        own_comments = db.session.scalar(
+            select(db.func.count()).where(Comment.author_id == user.id)
+        )
+        own_ballots = db.session.scalar(select(db.func.count()).where(Ballot.voter_id == user.id))
+    assert own_comments and len(data["comments"]) == own_comments
+    assert own_ballots and len(data["ballots"]) == own_ballots
+    assert all(b["changes"] for b in data["ballots"])
+    assert data["interests"]
+    assert data["audit_log"]
+    assert f"Comments / Kommentarer ({own_comments})" in export["summary"]
+
+
+def test_export_holds_nothing_about_other_people(app, seeded, client_as):
+    user = _demo_user(app)
+    data = _unzip(client_as(user).post("/profile/data", data={}))["data"]
+    text = json.dumps(data, ensure_ascii=False)
+    with app.app_context():
+        others = db.session.scalars(select(User).where(User.id != user.id)).all()
+        for other in others:
+            assert other.email not in text
+    assert all(c for c in data["comments"] if True)
+    assert {e["by_you"] for e in data["audit_log"] if not e["by_you"]} <= {False}
+    assert all("actor_id" not in e for e in data["audit_log"])
+
+
+def test_export_of_many_comments_runs_a_bounded_number_of_queries(
+    app, client_as, member, make_case, count_queries
+):
+    case = make_case(state="open")
+    with app.app_context():
+        db.session.add_all(
+            Comment(
+                discussion_id=_discussion_id(app, case.id),
+                author_id=member.id,
+                body=f"Kommentar {n}",
+                body_html=f"<p>Kommentar {n}</p>",
+            )
+            for n in range(1000)
+        )
+        db.session.commit()
+    client = client_as(member)
+    with count_queries() as log:
+        data = _unzip(client.post("/profile/data", data={}))["data"]
+    assert len(data["comments"]) == 1000
+    assert log.count <= 25, str(log)
+
+
+def _discussion_id(app, case_id: int) -> int:
+    from thinktank.discussion.models import Discussion
+
+    with app.app_context():
+        found = db.session.scalar(
+            select(Discussion.id).where(
+                Discussion.subject_type == "case", Discussion.subject_id == case_id
+            )
+        )
+        if found:
+            return found
+        discussion = Discussion(subject_type="case", subject_id=case_id)
+        db.session.add(discussion)
+        db.session.commit()
+        return discussion.id
+
+
+@pytest.mark.parametrize("role", ["anonymous"])
+def test_export_and_delete_need_a_login(role_clients, role):
+    client = role_clients[role]
+    for path in ("/profile/data", "/profile/delete"):
+        assert client.get(path).status_code == 302
+
+
+@pytest.mark.parametrize("role", ["anonymous", "reader", "member", "secretariat"])
+def test_only_admins_export_or_delete_other_accounts(role_clients, make_user, role):
+    other = make_user()
+    client = role_clients[role]
+    expected = 302 if role == "anonymous" else 403
+    assert client.post(f"/admin/users/{other.id}/data", data={}).status_code == expected
+    assert client.get(f"/admin/users/{other.id}/delete").status_code == expected
+    assert (
+        client.post(
+            f"/admin/users/{other.id}/delete", data={"reason": "x", "confirm": "y"}
+        ).status_code
+        == expected
+    )
+
+
+def test_admin_exports_an_account_and_it_is_audited(app, client_as, admin, member):
+    client = client_as(admin)
+    assert f'action="/admin/users/{member.id}/data"' in client.get(
+        f"/admin/users/{member.id}"
+    ).get_data(as_text=True)
+    data = _unzip(client.post(f"/admin/users/{member.id}/data", data={}))["data"]
+    assert data["account"]["email"] == member.email
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account_exported"))
+        assert event.actor_id == admin.id and event.subject_id == member.id
+
+
+def test_admin_cannot_delete_their_own_account_from_the_admin_page(client_as, admin):
+    assert client_as(admin).get(f"/admin/users/{admin.id}/delete").status_code == 403
+
+
+# --- deletion ----------------------------------------------------------------------------
+
+
+def _text_values(app) -> list[tuple[str, str, str]]:
+    """Every value of every String, Text and JSON column of every table, as text."""
+    found = []
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            columns = [c for c in table.columns if isinstance(c.type, String | Text | JSON)]
+            if not columns:
+                continue
+            for row in db.session.execute(select(*columns)).all():
+                for column, value in zip(columns, row, strict=True):
+                    if value is not None:
+                        text = (
+                            value
+                            if isinstance(value, str)
+                            else json.dumps(value, ensure_ascii=False)
+                        )
+                        found.append((table.name, column.name, text))
+    return found
+
+
+def _traces(app, *secrets: str) -> list[tuple[str, str]]:
+    return [
+        (table, column)
+        for table, column, text in _text_values(app)
+        for secret in secrets
+        if secret and secret.casefold() in text.casefold()
+    ]
+
+
+def _counts(app, client) -> dict:
+    with app.app_context():
+        return {
+            "comments": db.session.scalar(select(db.func.count(Comment.id))),
+            "ballots": db.session.scalar(select(db.func.count(Ballot.id))),
+            "results": [
+                (r.case_id, r.snapshot["ballots"], len(r.snapshot["votes"]))
+                for r in db.session.scalars(select(VoteResult).order_by(VoteResult.case_id))
+            ],
+        }
+
+
+def test_demo_member_deletes_the_account_and_leaves_no_trace(app, seeded, client_as, client):
+    user = _demo_user(app)
+    before = _counts(app, client)
+    assert _traces(app, user.email, user.display_name)
+    with app.app_context():
+        recommended = db.session.scalars(select(Case.id).where(Case.state == "recommended")).all()
+    pages_before = {cid: client.get(f"/cases/{cid}").status_code for cid in recommended}
+    owner = client_as(user)
+    assert "Tidligere medlem" in page_text(owner.get("/profile/delete"))
+    wrong = owner.post("/profile/delete", data={"password": "forkert", "confirm": "y"})
+    assert wrong.status_code == 200 and "Adgangskoden er ikke korrekt." in page_text(wrong)
+    response = owner.post("/profile/delete", data={"password": DEMO_PASSWORD, "confirm": "y"})
+    assert response.status_code == 302
+    assert _traces(app, user.email, user.display_name) == []
+    assert _counts(app, client) == before
+    for cid, status in pages_before.items():
+        assert client.get(f"/cases/{cid}").status_code == status
+    assert owner.get("/profile").status_code == 302  # logged out
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account_deleted"))
+        assert event.data["frozen_vote_results"] >= 1
+        assert event.data["reason"]
+
+
+def test_deleted_person_cannot_log_in_or_reset_and_can_register_anew(
+    app, client_as, client, member
+):
+    client_as(member).post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
+    login = client.post("/login", data={"email": member.email, "password": PASSWORD})
+    assert "Forkert e-mailadresse eller adgangskode." in page_text(login)
+    client.post("/reset", data={"email": member.email})
+    from thinktank.mail import outbox
+
+    with app.app_context():
+        assert not [m for m in outbox() if member.email in m["To"]]  # no reset link is sent
+        assert db.session.scalar(select(User).where(User.email == member.email)) is None
+    response = client.post(
+        "/register",
+        data={
+            "email": member.email,
+            "display_name": "Ny Person",
+            "password": "en helt ny lang sætning",
+            "confirm": "en helt ny lang sætning",
+        },
+    )
+    assert response.status_code == 200
+    assert client.post(mailed_link(app, "/register/"), data={}).status_code == 302
+    with app.app_context():
+        again = db.session.scalar(select(User).where(User.email == member.email))
+        assert again.id != member.id and again.display_name == "Ny Person"
+
+
+def test_organisation_and_interests_leave_frozen_results(
+    app, make_user, client_as, make_vote_case, secretariat
+):
+    from tests.conftest import cast
+    from thinktank.cases import lifecycle
+    from thinktank.members.models import Interest, InterestKind
+    from thinktank.transaction import transaction
+
+    person = make_user(display_name="Xenia Unikanavn", organisation="Særlig Konsulent ApS")
+    with app.app_context():
+        db.session.add(
+            Interest(
+                user_id=person.id,
+                kind=InterestKind.BOARD_SEAT,
+                organisation="Hemmelig Bestyrelse A/S",
+            )
+        )
+        db.session.commit()
+    vote = make_vote_case()
+    assert cast(client_as(person), vote.id, vote.positions[0], "Fordi.").status_code == 302
+    with app.test_request_context("/"), transaction():
+        lifecycle.transition(
+            db.session.get(User, secretariat.id),
+            db.session.get(Case, vote.id),
+            "close_voting",
+            reason="Test.",
+        )
+    secrets = ("Xenia Unikanavn", "Særlig Konsulent ApS", "Hemmelig Bestyrelse A/S", person.email)
+    assert _traces(app, *secrets)
+    client_as(person).post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
+    assert _traces(app, *secrets) == []
+    with app.app_context():
+        result = db.session.get(VoteResult, vote.id)
+        assert result.snapshot["ballots"] == 1
+        assert result.snapshot["votes"][0]["name"] == "Tidligere medlem"
+
+
+def test_only_author_draft_goes_to_the_secretariat(app, client_as, member, secretariat, make_case):
+    draft = make_case(state="draft")
+    client_as(member).post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
+    with app.app_context():
+        assert db.session.get(Case, draft.id).author_id == secretariat.id
+
+
+def test_reader_becomes_slettet_bruger(app, client_as, reader):
+    client_as(reader).post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
+    with app.app_context():
+        assert db.session.get(User, reader.id).display_name == "Slettet bruger"
+
+
+def test_deletion_needs_the_confirmation_box(app, client_as, member):
+    response = client_as(member).post("/profile/delete", data={"password": PASSWORD})
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.get(User, member.id).deleted_at is None
+
+
+def test_admin_deletes_an_account_with_a_reason_and_it_is_audited(app, client_as, admin, member):
+    client = client_as(admin)
+    assert f'href="/admin/users/{member.id}/delete"' in client.get(
+        f"/admin/users/{member.id}"
+    ).get_data(as_text=True)
+    no_reason = client.post(f"/admin/users/{member.id}/delete", data={"confirm": "y"})
+    assert no_reason.status_code == 200
+    response = client.post(
+        f"/admin/users/{member.id}/delete",
+        data={"reason": "Anmodning pr. e-mail 1. december", "confirm": "y"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, member.id).deleted_at is not None
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account_deleted"))
+        assert event.actor_id == admin.id
+        assert event.data["reason"] == "Anmodning pr. e-mail 1. december"
+        assert event.data["by_admin"] is True
+
+
+def test_deleting_many_comments_runs_a_bounded_number_of_queries(
+    app, client_as, member, make_case, count_queries
+):
+    case = make_case(state="open")
+    discussion_id = _discussion_id(app, case.id)
+    with app.app_context():
+        db.session.add_all(
+            Comment(
+                discussion_id=discussion_id,
+                author_id=member.id,
+                body=f"Kommentar {n}",
+                body_html=f"<p>Kommentar {n}</p>",
+            )
+            for n in range(1000)
+        )
+        db.session.commit()
+    client = client_as(member)
+    with count_queries() as log:
+        response = client.post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 302
+    assert log.count <= 40, str(log)
+
+
+def test_mentions_of_a_deleted_person_no_longer_link(
+    app, client_as, make_user, make_case, make_comment
+):
+    person = make_user(display_name="Vibeke Omtalt")
+    other = make_user()
+    case = make_case(state="open", visibility="public")
+    comment = make_comment(case, other, "Enig med @[Vibeke Omtalt] her.")
+    assert f'href="/members/{person.id}"' in comment.body_html
+    client_as(person).post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
+    html = client_as(None).get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f'href="/members/{person.id}"' not in html
+    assert "Vibeke Omtalt" not in html and "@Tidligere medlem" in html
+
+
+def test_deleted_member_has_no_member_page_and_leaves_the_register(app, client_as, member):
+    client_as(member).post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
+    anonymous = client_as(None)
+    assert anonymous.get(f"/members/{member.id}").status_code == 404
+    assert member.display_name not in page_text(anonymous.get("/members/"))
+
+
+def test_an_account_is_deleted_only_once(app, client_as, admin, member):
+    client = client_as(admin)
+    data = {"reason": "Anmodning", "confirm": "y"}
+    assert client.post(f"/admin/users/{member.id}/delete", data=data).status_code == 302
+    again = client.post(f"/admin/users/{member.id}/delete", data=data)
+    assert again.status_code == 200 and "Kontoen er allerede slettet." in page_text(again)
+    with app.app_context():
+        assert (
+            db.session.scalar(select(db.func.count()).where(AuditEvent.action == "account_deleted"))
+            == 1
+        )

@@ -1,0 +1,1 @@
+"""The person's rights: download all data held about them, and delete (anonymise) the account."""

@@ -18,9 +18,10 @@ from thinktank.forms import attach_error, choices, preview_or_ready, wants_previ
 from thinktank.inputs import int_arg
 from thinktank.markup import render_markdown
 from thinktank.models import utcnow
+from thinktank.notifications import follows
 from thinktank.pagination import paginate
 from thinktank.permissions import can, permission_required, require
-from thinktank.recommendations import adoptions, portal, service
+from thinktank.recommendations import adoptions, following, portal, service
 from thinktank.recommendations.forms import (
     AdoptForm,
     DraftForm,
@@ -114,7 +115,23 @@ def _render_version(recommendation_id: int, number: int | None, adopt_form=None,
         adopt_form=adopt_form or AdoptForm(formdata=None),
         vote=frozen_result(recommendation.case),
         is_latest=number is None or number == recommendation.current_version,
+        follow=following.follow_context(recommendation, current_user),
     ), status
+
+
+@bp.post("/recommendations/<int:recommendation_id>/follow")
+@permission_required("read_notifications")
+def follow(recommendation_id: int):
+    recommendation = service.visible(current_user, recommendation_id)
+    require("follow_recommendation", recommendation)
+    with transaction():
+        if request.form.get("follow") == "0":
+            follows.unfollow(current_user, follows.RECOMMENDATION, recommendation.id)
+            flash(_("You no longer follow this recommendation."), "success")
+        else:
+            follows.follow(current_user, follows.RECOMMENDATION, recommendation.id)
+            flash(_("You now follow this recommendation."), "success")
+    return redirect(recommendation_url(recommendation))
 
 
 @bp.get("/recommendations/<int:recommendation_id>/diff")

@@ -381,12 +381,19 @@ def page_text(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
+def delivered_mail() -> list:
+    """Every e-mail the sender has delivered so far (the ``memory`` backend), after one pass
+    of ``send-mail`` over the outbox; call inside an app context."""
+    from thinktank.mail import deliver_pending, outbox
+
+    deliver_pending()
+    return outbox()
+
+
 def mailed_link(app: Flask, prefix: str) -> str:
     """The path of the link starting with ``prefix`` (e.g. '/invite/') in the latest e-mail."""
-    from thinktank.mail import outbox
-
     with app.app_context():
-        body = outbox()[-1].get_content()
+        body = delivered_mail()[-1].get_body(("plain",)).get_content()
     return re.search(rf"https?://[^/\s]+({re.escape(prefix)}\S+)", body).group(1)
 
 

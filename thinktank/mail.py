@@ -15,6 +15,7 @@ back-off; a permanent one (5xx, or too many tries) is kept as ``failed`` for the
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import re
@@ -284,10 +285,8 @@ def _connect() -> smtplib.SMTP:
 
 def _close(connection) -> None:
     if connection is not None:
-        try:
-            connection.quit()
-        except (OSError, smtplib.SMTPException):
-            pass
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            connection.quit()  # the message's outcome is recorded; a failed goodbye is not one
     return None
 
 
@@ -334,5 +333,5 @@ def init_app(app) -> None:
             return
         try:
             deliver_pending()
-        except Exception:  # noqa: BLE001 - the page was served; the sender will retry
+        except Exception:
             log.exception("could not write the outbox to the log")

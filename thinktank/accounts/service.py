@@ -19,9 +19,9 @@ from thinktank.audit.service import record
 from thinktank.errors import DomainError, NotAllowed, ValidationFailed
 from thinktank.extensions import db
 from thinktank.mail import send_mail
-from thinktank.registry import append_once
 from thinktank.models import utcnow
 from thinktank.permissions import can, require
+from thinktank.registry import append_once
 
 _INVITATION_SALT = "thinktank-invitation"
 _RESET_SALT = "thinktank-password-reset"

@@ -14,8 +14,8 @@ from thinktank.concurrency import EditConflict
 from thinktank.errors import ConfirmationRequired, LoginRequired, NotAllowed
 from thinktank.forms import attach_error, preview_or_ready
 from thinktank.markup import render_markdown
-from thinktank.pagination import paginate
 from thinktank.notifications import follows
+from thinktank.pagination import paginate
 from thinktank.permissions import permission_required, require
 from thinktank.transaction import transaction
 

@@ -4,7 +4,7 @@ gets in that digest, grouped by case or recommendation, sent once per person and
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -20,7 +20,7 @@ from thinktank.notifications.models import DigestSent, Notification
 
 def period(frequency: str, now: datetime) -> tuple[datetime, datetime]:
     """The last finished day or week (Monday to Monday, UTC) before ``now``."""
-    today = datetime(now.year, now.month, now.day, tzinfo=timezone.utc)
+    today = datetime(now.year, now.month, now.day, tzinfo=UTC)
     if frequency == service.DAILY:
         return today - timedelta(days=1), today
     this_week = today - timedelta(days=today.weekday())
@@ -85,7 +85,9 @@ def _send(frequency: str, start: datetime, end: datetime) -> int:
         with force_locale(emails.locale_of(user)):
             _queue_digest(user, frequency, wanted)
         db.session.add(
-            DigestSent(user_id=user_id, frequency=frequency, period_start=start, created_at=utcnow())
+            DigestSent(
+                user_id=user_id, frequency=frequency, period_start=start, created_at=utcnow()
+            )
         )
         sent += 1
     db.session.flush()
@@ -99,7 +101,10 @@ def _queue_digest(user: User, frequency: str, items: list[Notification]) -> None
         actor = notification.actor.display_name if notification.actor else ""
         heading = notification.data.get("title", "")
         groups[heading].append(
-            (service.text_of(notification.kind, actor, notification.data), emails.absolute(notification.url))
+            (
+                service.text_of(notification.kind, actor, notification.data),
+                emails.absolute(notification.url),
+            )
         )
         kinds.add(service.mail_kind_of(notification.kind))
     count = len(items)

@@ -86,7 +86,9 @@ def following(user) -> list[tuple[str, int, Followed]]:
     described = {kind: _describers[kind](ids) if ids else {} for kind, ids in wanted.items()}
     found = []
     for row in rows:
-        kind, subject_id = (CASE, row.case_id) if row.case_id else (RECOMMENDATION, row.recommendation_id)
+        kind, subject_id = (
+            (CASE, row.case_id) if row.case_id else (RECOMMENDATION, row.recommendation_id)
+        )
         if subject_id in described[kind]:  # one the user may no longer see is left out
             found.append((kind, subject_id, described[kind][subject_id]))
     return found

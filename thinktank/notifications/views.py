@@ -55,16 +55,16 @@ def read_all():
 @bp.get("/profile/following")
 @permission_required("read_notifications")
 def following():
-    return render_template(
-        "notifications/following.html", followed=follows.following(current_user)
-    )
+    return render_template("notifications/following.html", followed=follows.following(current_user))
 
 
 @bp.route("/profile/notifications", methods=["GET", "POST"])
 @permission_required("edit_profile")
 def preferences():
     current = service.preferences([current_user.id])[current_user.id]
-    form = preferences_form(current_user, current, request.form if request.method == "POST" else None)
+    form = preferences_form(
+        current_user, current, request.form if request.method == "POST" else None
+    )
     if form.validate_on_submit():
         choices = {
             mail_kind.name: form[mail_kind.name].data
@@ -105,5 +105,9 @@ def unsubscribe(token: str):
 def _unsubscribing(token: str):
     found = emails.read_unsubscribe_token(token)
     if found is None or found[1] not in service.MAIL_KIND_NAMES:
-        raise TokenProblem(_("This unsubscribe link is not valid. Change your e-mail preferences on your profile instead."))
+        raise TokenProblem(
+            _(
+                "This unsubscribe link is not valid. Change your e-mail preferences on your profile instead."
+            )
+        )
     return found[0], service.MAIL_KIND_NAMES[found[1]]

@@ -31,7 +31,6 @@ from thinktank.errors import (
 from thinktank.extensions import db
 from thinktank.markup import MARKUP_VERSION, plain_text, render_markdown
 from thinktank.models import local_today, utcnow
-from thinktank.notifications import follows
 from thinktank.permissions import can, require
 from thinktank.recommendations import following
 from thinktank.recommendations.models import (

@@ -28,7 +28,7 @@ from email.utils import make_msgid
 from typing import Any
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import JSON, CheckConstraint, Index, String, Text, select, update
+from sqlalchemy import JSON, CheckConstraint, Index, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from thinktank.extensions import db
@@ -126,11 +126,12 @@ def build(row: OutboxMessage) -> EmailMessage:
     message["Subject"] = row.subject
     message["Message-ID"] = row.message_id
     message["Date"] = row.created_at.astimezone().strftime("%a, %d %b %Y %H:%M:%S %z")
-    for name, value in (row.headers or {}).items():
-        message[name] = value
     message.set_content(row.text_body)
     if row.html_body:
         message.add_alternative(_html_document(row), subtype="html")
+    # after the bodies: setting content replaces a message's Content-* headers
+    for name, value in (row.headers or {}).items():
+        message[name] = value
     return message
 
 
@@ -319,6 +320,14 @@ def failed_messages(limit: int = 50) -> list[OutboxMessage]:
             .limit(limit)
         )
     )
+
+
+def status_counts() -> dict[str, int]:
+    """How many messages are waiting, being sent, sent and failed."""
+    rows = db.session.execute(
+        select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)
+    )
+    return {PENDING: 0, SENDING: 0, SENT: 0, FAILED: 0} | dict(rows.all())
 
 
 def init_app(app) -> None:

@@ -49,6 +49,7 @@ POLICIES = [
     ("manage_users", permissions.at_least(Role.ADMIN)),
     ("manage_account", permissions.can_manage_account),
     ("view_audit_log", permissions.at_least(Role.ADMIN)),
+    ("view_mail_failures", permissions.at_least(Role.ADMIN)),
     ("declare_interests", members_policies.can_declare_interests),
     ("link_to_member", members_policies.can_link_to),
     ("view_case", cases_policies.can_view),

@@ -17,6 +17,7 @@ from thinktank.accounts.models import User
 from thinktank.accounts.roles import Role
 from thinktank.extensions import db
 from thinktank.mail import FAILED, PENDING, SENT, OutboxMessage, deliver_pending, send_mail
+from thinktank.markup import render_markdown
 from thinktank.models import utcnow
 from thinktank.notifications.models import Notification, NotificationPreference
 from thinktank.recommendations.models import Recommendation
@@ -78,6 +79,7 @@ def _publish_version_2(app, recommendation_id: int, staff_id: int) -> None:
         staff = db.session.get(User, staff_id)
         recommendation = db.session.get(Recommendation, recommendation_id)
         recommendation.body = "## Anbefaling\n\nBrug kun rådgivende modeller, og forklar dem."
+        recommendation.body_html = str(render_markdown(recommendation.body))
         service.publish(staff, recommendation, "Forklaringskrav tilføjet")
 
 
@@ -124,11 +126,8 @@ def test_a_follower_gets_the_new_version_by_smtp_in_danish_with_both_bodies_and_
     )
     assert '<html lang="da">' in html and 'href="http://localhost/recommendations/' in html
     diff = client.get(_link(message, f"/recommendations/{recommendation.id}/diff"))
-    assert (
-        diff.status_code == 200
-        and "Forklaringskrav tilføjet" in page_text(diff)
-        or ("forklar" in page_text(diff))
-    )
+    assert diff.status_code == 200 and "fra version 1 til version 2" in page_text(diff)
+    assert "forklar dem" in page_text(diff) and "Forklaringskrav tilføjet" in page_text(diff)
     # nobody is told of their own act: the secretariat published it
     assert smtp.to(secretariat.email) == []
 

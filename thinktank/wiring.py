@@ -42,6 +42,8 @@ POLICIES = [
     ("edit_profile", permissions.at_least(Role.READER)),
     ("read_notifications", notifications_policies.can_read),
     ("open_notification", notifications_policies.can_open),
+    # mentions, replies, reviews, votes and invitations (a reader hears only of what it follows)
+    ("hear_of_member_events", permissions.at_least(Role.MEMBER)),
     ("follow_case", notifications_policies.can_follow_if("view_case")),
     ("follow_recommendation", notifications_policies.can_follow_if("view_recommendation")),
     ("invite", permissions.at_least(Role.SECRETARIAT)),

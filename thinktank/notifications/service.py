@@ -14,7 +14,6 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import joinedload
 
 from thinktank.accounts.models import User
-from thinktank.accounts.roles import Role
 from thinktank.errors import ValidationFailed
 from thinktank.extensions import db
 from thinktank.models import utcnow
@@ -140,7 +139,7 @@ def mail_kind_of(kind: str) -> MailKind:
 
 def mail_kinds_for(user) -> list[MailKind]:
     """The lines of ``user``'s preferences (a reader's: only what follows can bring)."""
-    if user.role == Role.READER:
+    if not can(user, "hear_of_member_events"):
         return [mail_kind for mail_kind in MAIL_KINDS if mail_kind.for_readers]
     return list(MAIL_KINDS)
 

@@ -390,6 +390,23 @@ def delivered_mail() -> list:
     return outbox()
 
 
+@pytest.fixture
+def smtp():
+    """A real SMTP server in the test process; ``smtp.messages`` is what arrived."""
+    from tests.smtp import running_inbox
+
+    with running_inbox() as inbox:
+        yield inbox
+
+
+@pytest.fixture
+def smtp_app(make_app, smtp):
+    """The app delivering its outbox over SMTP to :func:`smtp` (by ``send-mail``)."""
+    return make_app(
+        MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_USE_TLS=False
+    )
+
+
 def mailed_link(app: Flask, prefix: str) -> str:
     """The path of the link starting with ``prefix`` (e.g. '/invite/') in the latest e-mail."""
     with app.app_context():

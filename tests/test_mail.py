@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-import socket
 import threading
 from datetime import timedelta
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from tests.conftest import page_text
@@ -22,48 +19,6 @@ from thinktank.models import utcnow
 from thinktank.notifications.models import Notification, NotificationPreference
 from thinktank.recommendations.models import Recommendation
 from thinktank.transaction import transaction
-
-
-class Inbox:
-    """An SMTP server's handler: keeps what arrives; ``refuse`` answers come first."""
-
-    def __init__(self):
-        self.messages = []
-        self.refuse: list[str] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            if self.refuse:
-                return self.refuse.pop(0)
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def to(self, address: str):
-        return [m for m in self.messages if m["To"] == address]
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port for this test's server
-        probe.bind(("127.0.0.1", 0))
-        inbox.port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
-    controller.start()
-    yield inbox
-    controller.stop()
-
-
-@pytest.fixture
-def smtp_app(make_app, smtp):
-    return make_app(
-        MAIL_BACKEND="smtp",
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=smtp.port,
-        MAIL_USE_TLS=False,
-        MAIL_RETRY_BASE=timedelta(minutes=1),
-    )
 
 
 def _send_once(app) -> str:

@@ -107,11 +107,10 @@ def _queue_digest(user: User, frequency: str, items: list[Notification]) -> None
             )
         )
         kinds.add(service.mail_kind_of(notification.kind))
-    count = len(items)
     if frequency == service.DAILY:
-        subject = _("Your daily digest from KL's think tank: %(count)s news", count=count)
+        subject = _("Your daily digest from KL's think tank")
     else:
-        subject = _("Your weekly digest from KL's think tank: %(count)s news", count=count)
+        subject = _("Your weekly digest from KL's think tank")
     # the unsubscribe link turns off the digest's first kind; the footer links to all of them
     first = sorted(kinds, key=lambda m: service.MAIL_KINDS.index(m))[0]
     emails.queue(

@@ -1,4 +1,4 @@
-"""In-app notifications (mentions, replies); e-mail comes later."""
+"""Notifications in the app, what people follow, their e-mail preferences and the digests sent."""
 
 from __future__ import annotations
 

@@ -381,12 +381,36 @@ def page_text(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
+def delivered_mail() -> list:
+    """Every e-mail the sender has delivered so far (the ``memory`` backend), after one pass
+    of ``send-mail`` over the outbox; call inside an app context."""
+    from thinktank.mail import deliver_pending, outbox
+
+    deliver_pending()
+    return outbox()
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server in the test process; ``smtp.messages`` is what arrived."""
+    from tests.smtp import running_inbox
+
+    with running_inbox() as inbox:
+        yield inbox
+
+
+@pytest.fixture
+def smtp_app(make_app, smtp):
+    """The app delivering its outbox over SMTP to :func:`smtp` (by ``send-mail``)."""
+    return make_app(
+        MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_USE_TLS=False
+    )
+
+
 def mailed_link(app: Flask, prefix: str) -> str:
     """The path of the link starting with ``prefix`` (e.g. '/invite/') in the latest e-mail."""
-    from thinktank.mail import outbox
-
     with app.app_context():
-        body = outbox()[-1].get_content()
+        body = delivered_mail()[-1].get_body(("plain",)).get_content()
     return re.search(rf"https?://[^/\s]+({re.escape(prefix)}\S+)", body).group(1)
 
 

@@ -33,7 +33,8 @@ def test_reply_notifies_the_parent_author_and_opening_marks_read(
     app, client_as, make_user, member, make_case, make_comment
 ):
     other = make_user(Role.MEMBER)
-    case = make_case(state="open", title="Chatbot")
+    # written by someone else: its author would also be told it opened (following)
+    case = make_case(author=make_user(Role.MEMBER), state="open", title="Chatbot")
     parent = make_comment(case, member, "Spørgsmål")
     reply = make_comment(case, other, "Svar", parent=parent)
     client = client_as(member)
@@ -44,7 +45,9 @@ def test_reply_notifies_the_parent_author_and_opening_marks_read(
     from thinktank.notifications.models import Notification
 
     with app.app_context():
-        notification_id = db.session.scalar(db.select(Notification.id))
+        notification_id = db.session.scalar(
+            db.select(Notification.id).where(Notification.kind == "reply")
+        )
     opened = client.get(f"/notifications/{notification_id}")
     assert opened.status_code == 302 and opened.headers["Location"].endswith(f"#c{reply.id}")
     assert "badge-count" not in client.get("/").get_data(as_text=True)

@@ -3,8 +3,7 @@ and every absolute link (reset and invitation e-mails, canonical links) comes fr
 
 from __future__ import annotations
 
-from tests.conftest import login, page_text
-from thinktank.mail import outbox
+from tests.conftest import delivered_mail, login, page_text
 
 FORGED = {"Host": "evil.example"}
 REFUSED = "Dette websted findes ikke på denne adresse."
@@ -12,7 +11,7 @@ REFUSED = "Dette websted findes ikke på denne adresse."
 
 def _mails(app) -> list[str]:
     with app.app_context():
-        return [message.get_content() for message in outbox()]
+        return [message.get_body(("plain",)).get_content() for message in delivered_mail()]
 
 
 def test_a_reset_asked_for_on_a_forged_host_is_refused_and_mails_nothing(make_app, member):

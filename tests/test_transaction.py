@@ -9,12 +9,11 @@ import smtplib
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, login, mailed_link, page_text
+from tests.conftest import PASSWORD, delivered_mail, login, mailed_link, page_text
 from thinktank.accounts.models import Invitation, User
 from thinktank.accounts.roles import Role
 from thinktank.audit.models import AuditEvent
 from thinktank.extensions import db
-from thinktank.mail import outbox
 from thinktank.transaction import UncommittedWrites, in_transaction, transaction
 
 ACCEPT = {
@@ -125,7 +124,7 @@ def test_an_invitation_whose_mail_fails_is_not_created(failing_app, secretariat,
     assert _snapshot(failing_app) == before
     with failing_app.app_context():
         assert db.session.scalar(select(Invitation)) is None
-        assert outbox() == []
+        assert delivered_mail() == []
 
 
 def test_accepting_an_invitation_that_fails_creates_no_account(

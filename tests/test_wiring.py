@@ -192,21 +192,27 @@ def test_every_action_the_logs_record_reads_as_a_sentence(app):
 
 
 def test_the_case_page_sections_subjects_and_move_hooks_are_wired_once(app):
-    from thinktank.cases import lifecycle, sections
+    from thinktank.cases import following, lifecycle, sections
     from thinktank.discussion import subjects
-    from thinktank.voting import closing
+    from thinktank.voting import closing, reminders
     from thinktank.voting import service as voting
 
     create_app(dict(app.config))  # a second app in the same process wires nothing twice
     assert [(s.template, s.place) for s in sections.registered()] == [
         ("recommendations/_on_case.html", "top"),
+        ("cases/_follow.html", "top"),
         ("voting/_section.html", "main"),
         ("discussion/_section.html", "main"),
     ]
     assert subjects.kinds() == {"case", "recommendation"}
     assert lifecycle._guards["start_voting"] == [voting.needs_two_positions]
-    assert lifecycle._after["start_voting"] == [voting.store_voting_options]
-    assert lifecycle._after["close_voting"] == [closing.freeze_result]
+    assert lifecycle._after["start_voting"] == [
+        voting.store_voting_options,
+        reminders.voting_opened,
+    ]
+    told = dict(following.AFTER_MOVES)
+    assert lifecycle._after["close_voting"] == [closing.freeze_result, told["close_voting"]]
+    assert lifecycle._after["open"] == [told["open"]]
     assert lifecycle._concerns["close_voting"] == [closing.closing_concerns]
     assert lifecycle._due == [closing.close_due_votes]
 

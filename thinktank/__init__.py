@@ -67,7 +67,7 @@ def _init_logging(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from flask_babel import gettext
 
-    from thinktank import frozen, transaction
+    from thinktank import frozen, mail, transaction
     from thinktank.accounts.models import load_user
     from thinktank.extensions import (
         babel,
@@ -84,6 +84,7 @@ def _init_extensions(app: Flask) -> None:
     set_sqlite_pragmas_on_connect()
     db.init_app(app)
     transaction.init_app(app)
+    mail.init_app(app)
     frozen.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

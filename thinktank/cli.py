@@ -95,9 +95,65 @@ def purge_expired() -> None:
     click.echo(f"{removed} expired or withdrawn invitations removed.")
 
 
+@click.command("send-mail")
+@click.option("--once", is_flag=True, help="One pass over the outbox, then stop.")
+@with_appcontext
+def send_mail(once: bool) -> None:
+    """Deliver the outbox (and queue the voting reminders that have fallen due): keeps
+    running and polling unless --once. Several may run at once; none sends a message twice."""
+    import time
+
+    from flask import current_app
+
+    while True:
+        sent, problems, reminded = mail_pass()
+        if once or sent or problems or reminded:
+            click.echo(f"{sent} sent, {problems} failed or to retry, {reminded} reminders queued.")
+        if once:
+            return
+        time.sleep(float(current_app.config["MAIL_POLL_SECONDS"]))
+
+
+def mail_pass() -> tuple[int, int, int]:
+    """One pass of send-mail: the reminders now due, then the outbox."""
+    from thinktank.mail import deliver_pending
+    from thinktank.voting.reminders import send_closing_reminders
+
+    with transaction():
+        reminded = send_closing_reminders()
+    sent, problems = deliver_pending()
+    return sent, problems, reminded
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders() -> None:
+    """Queue the reminders for votes closing within 24 hours (send-mail does it too)."""
+    from thinktank.voting.reminders import send_closing_reminders
+
+    with transaction():
+        reminded = send_closing_reminders()
+    click.echo(f"{reminded} reminders queued.")
+
+
+@click.command("send-digests")
+@with_appcontext
+def send_digests() -> None:
+    """Queue the daily and weekly digests of the last finished day and week (e.g. hourly from
+    cron: a digest already made for a period is never made again)."""
+    from thinktank.notifications.digests import send_digests as send
+
+    with transaction():
+        counts = send()
+    click.echo(f"{counts['daily']} daily and {counts['weekly']} weekly digests queued.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(rerender_markdown)
     app.cli.add_command(close_due_votes)
     app.cli.add_command(purge_expired)
+    app.cli.add_command(send_mail)
+    app.cli.add_command(send_reminders)
+    app.cli.add_command(send_digests)

@@ -45,6 +45,10 @@ DEFAULTS: dict[str, object] = {
     "MAIL_USE_SSL": False,
     "MAIL_SENDER": "Tænketanken <noreply@localhost>",
     "MAIL_BACKEND": None,  # "smtp", "log" or "memory"; derived from MAIL_SERVER when unset
+    # send-mail: the wait before the first retry after a temporary failure (then doubled each
+    # time) and, when it keeps running, how often it looks for new mail
+    "MAIL_RETRY_BASE": timedelta(minutes=1),
+    "MAIL_POLL_SECONDS": 10,
     "INVITATION_MAX_AGE": timedelta(days=14),
     "PASSWORD_RESET_MAX_AGE": timedelta(hours=2),
     "REGISTRATION_MAX_AGE": timedelta(days=2),

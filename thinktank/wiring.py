@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from thinktank import permissions
 from thinktank.accounts import email_change
+from thinktank.accounts import service as accounts
 from thinktank.accounts.roles import Role
 from thinktank.audit import service as audit
+from thinktank.cases import following as case_following
 from thinktank.cases import forms as case_forms
 from thinktank.cases import lifecycle, sections
 from thinktank.cases import policies as cases_policies
@@ -24,16 +26,19 @@ from thinktank.discussion import views as discussion_views
 from thinktank.members import policies as members_policies
 from thinktank.members import service as members
 from thinktank.members import views as members_views
+from thinktank.notifications import follows
 from thinktank.notifications import policies as notifications_policies
+from thinktank.notifications import service as notifications
 from thinktank.privacy import collectors as export_collectors
 from thinktank.privacy import erasure, export
 from thinktank.privacy import service as privacy
 from thinktank.recommendations import adoptions, on_case
+from thinktank.recommendations import following as recommendation_following
 from thinktank.recommendations import policies as recommendations_policies
 from thinktank.recommendations import service as recommendations
 from thinktank.recommendations import subject as recommendation_subject
 from thinktank.sitepages import service as sitepages
-from thinktank.voting import closing, page
+from thinktank.voting import closing, page, reminders
 from thinktank.voting import policies as voting_policies
 from thinktank.voting import service as voting
 
@@ -42,11 +47,16 @@ POLICIES = [
     ("edit_profile", permissions.at_least(Role.READER)),
     ("read_notifications", notifications_policies.can_read),
     ("open_notification", notifications_policies.can_open),
+    # mentions, replies, reviews, votes and invitations (a reader hears only of what it follows)
+    ("hear_of_member_events", permissions.at_least(Role.MEMBER)),
+    ("follow_case", notifications_policies.can_follow_if("view_case")),
+    ("follow_recommendation", notifications_policies.can_follow_if("view_recommendation")),
     ("invite", permissions.at_least(Role.SECRETARIAT)),
     ("invite_as", permissions.can_invite_as),
     ("manage_users", permissions.at_least(Role.ADMIN)),
     ("manage_account", permissions.can_manage_account),
     ("view_audit_log", permissions.at_least(Role.ADMIN)),
+    ("view_mail_failures", permissions.at_least(Role.ADMIN)),
     ("declare_interests", members_policies.can_declare_interests),
     ("link_to_member", members_policies.can_link_to),
     ("view_case", cases_policies.can_view),
@@ -94,6 +104,7 @@ CASE_SECTIONS = [
     Section(5, "recommendations/_on_case.html", on_case.recommendation_section, place="top"),
     Section(20, "voting/_section.html", page.voting_section),
     Section(50, "discussion/_section.html", discussion_views.case_discussion),
+    Section(8, "cases/_follow.html", case_following.follow_section, place="top"),
 ]
 
 #: What a discussion can be about.
@@ -111,6 +122,19 @@ MOVE_GUARDS = [
 AFTER_MOVES = [
     ("start_voting", voting.store_voting_options),
     ("close_voting", closing.freeze_result),
+    ("start_voting", reminders.voting_opened),  # those who may vote, then the followers
+    *case_following.AFTER_MOVES,  # followers are told of the other moves
+]
+
+#: How followed things read on /profile/following: (kind, function of the ids).
+FOLLOWED = [
+    ("case", case_following.describe),
+    ("recommendation", recommendation_following.describe),
+]
+
+#: What else happens when an invitation is accepted.
+AFTER_ACCEPTING = [
+    notifications.invitation_accepted,
 ]
 
 #: What makes a move need a reason from the person making it: (move, check).
@@ -172,5 +196,9 @@ def wire() -> None:
         export.register(collector)
     for name, eraser in ERASERS:
         erasure.register(name, eraser)
+    for kind, describer in FOLLOWED:
+        follows.describe_with(kind, describer)
+    for effect in AFTER_ACCEPTING:
+        accounts.after_accepting(effect)
     cases.use_field_labels(case_forms.field_labels)
     members_views.show_votes_with(page.frozen_votes_by)

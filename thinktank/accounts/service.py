@@ -21,6 +21,7 @@ from thinktank.extensions import db
 from thinktank.mail import send_mail
 from thinktank.models import utcnow
 from thinktank.permissions import can, require
+from thinktank.registry import append_once
 
 _INVITATION_SALT = "thinktank-invitation"
 _RESET_SALT = "thinktank-password-reset"
@@ -210,6 +211,15 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
+#: What else happens when an invitation is accepted (e.g. the inviter is told), wired in
+#: ``thinktank.wiring``: functions of (invitation, the new user).
+_after_accepting: list = []
+
+
+def after_accepting(effect) -> None:
+    append_once(_after_accepting, effect)
+
+
 def accept_invitation(
     token: str, *, display_name: str, organisation: str, sector: Sector, password: str
 ) -> User:
@@ -235,6 +245,8 @@ def accept_invitation(
         name=user.display_name,
         role=user.role,
     )
+    for effect in _after_accepting:
+        effect(invitation, user)
     return user
 
 

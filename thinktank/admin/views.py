@@ -1,4 +1,5 @@
-"""Administration: accounts and roles, and the full audit log."""
+"""Administration: accounts and roles, the full audit log, and the e-mails that could not be
+delivered."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from thinktank import mail as outgoing
 from thinktank.accounts import service as accounts
 from thinktank.accounts.forms import RoleForm
 from thinktank.accounts.models import User
@@ -74,4 +76,12 @@ def set_active(user_id: int):
 def audit():
     return render_template(
         "admin/audit.html", page=paginate(events_query(public_only=False)), describe=describe
+    )
+
+
+@bp.get("/mail")
+@permission_required("view_mail_failures")
+def mail():
+    return render_template(
+        "admin/mail.html", failed=outgoing.failed_messages(), counts=outgoing.status_counts()
     )

@@ -40,6 +40,7 @@ from thinktank.extensions import db
 from thinktank.inputs import without_control_characters
 from thinktank.markup import MARKUP_VERSION, plain_text, render_markdown
 from thinktank.models import utcnow
+from thinktank.notifications import follows
 from thinktank.permissions import can, require
 from thinktank.registry import put
 
@@ -153,6 +154,7 @@ def create_case(user, data: CaseInput) -> Case:
             created_at=now,
         )
     )
+    follows.follow_automatically(user.id, follows.CASE, case.id)  # authors follow their cases
     return case
 
 

@@ -14,8 +14,9 @@ from thinktank.concurrency import EditConflict
 from thinktank.errors import ConfirmationRequired, LoginRequired, NotAllowed
 from thinktank.forms import attach_error, preview_or_ready
 from thinktank.markup import render_markdown
+from thinktank.notifications import follows
 from thinktank.pagination import paginate
-from thinktank.permissions import permission_required
+from thinktank.permissions import permission_required, require
 from thinktank.transaction import transaction
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -122,6 +123,21 @@ def show(case_id: int, slug: str | None = None):
         transition_form=TransitionForm(formdata=None),
         timeline=sections.timeline(case.transitions, page.timeline, service.timeline_text),
     )
+
+
+@bp.post("/<int:case_id>/follow")
+@permission_required("read_notifications")
+def follow(case_id: int):
+    case = service.visible_case(current_user, case_id)
+    require("follow_case", case)
+    with transaction():
+        if request.form.get("follow") == "0":
+            follows.unfollow(current_user, follows.CASE, case.id)
+            flash(_("You no longer follow this case."), "success")
+        else:
+            follows.follow(current_user, follows.CASE, case.id)
+            flash(_("You now follow this case."), "success")
+    return redirect(case_url(case))
 
 
 @bp.get("/<int:case_id>/history")

@@ -30,6 +30,7 @@ from thinktank.errors import InvalidTransition, LoginRequired, NotFound, Validat
 from thinktank.extensions import db
 from thinktank.markup import MARKUP_VERSION, plain_text, render_markdown
 from thinktank.models import utcnow
+from thinktank.notifications import follows
 from thinktank.notifications.service import notify
 from thinktank.permissions import require
 
@@ -285,6 +286,7 @@ def post(
         notify(mentioned.id, "mention", actor=user, url=link, title=title)
     if parent and parent.author_id and parent.author_id not in {u.id for u in found.values()}:
         notify(parent.author_id, "reply", actor=user, url=link, title=title)
+    follows.follow_automatically(user.id, kind, subject.id)  # commenters follow what they discuss
     return comment, link
 
 

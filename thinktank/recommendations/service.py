@@ -32,6 +32,7 @@ from thinktank.extensions import db
 from thinktank.markup import MARKUP_VERSION, plain_text, render_markdown
 from thinktank.models import local_today, utcnow
 from thinktank.permissions import can, require
+from thinktank.recommendations import following
 from thinktank.recommendations.models import (
     Citation,
     Cosignature,
@@ -263,6 +264,7 @@ def send_to_review(user, recommendation: Recommendation, *, deadline: date | Non
         title=recommendation.title,
         deadline=deadline.isoformat(),
     )
+    following.review_started(recommendation, user)
 
 
 # --- review ------------------------------------------------------------------------------
@@ -536,6 +538,8 @@ def publish(
     case = db.session.get(Case, recommendation.case_id)
     if case.state == CaseState.CLOSED:
         lifecycle.transition(user, case, "publish", manual=False)
+    if number > 1:
+        following.new_version(recommendation, user, number)
     return version
 
 
@@ -551,6 +555,9 @@ def withdraw(user, recommendation: Recommendation, reason: str) -> None:
     recommendation.withdrawal_reason = reason[:2000]
     record("recommendation_withdrawn", actor=user, public=True, subject=recommendation,
            title=recommendation.title)  # fmt: skip
+    following.tell_followers(
+        recommendation, "recommendation_withdrawn", user, following.show_url(recommendation)
+    )
 
 
 def supersede(user, recommendation: Recommendation, by_id: int | None) -> None:
@@ -564,3 +571,6 @@ def supersede(user, recommendation: Recommendation, by_id: int | None) -> None:
     recommendation.superseded_by_id = successor.id
     record("recommendation_superseded", actor=user, public=True, subject=recommendation,
            title=recommendation.title, by=successor.title)  # fmt: skip
+    following.tell_followers(
+        recommendation, "recommendation_superseded", user, following.show_url(successor)
+    )

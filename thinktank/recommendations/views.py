@@ -18,9 +18,10 @@ from thinktank.forms import attach_error, choices, preview_or_ready, wants_previ
 from thinktank.inputs import int_arg
 from thinktank.markup import render_markdown
 from thinktank.models import utcnow
+from thinktank.notifications import follows
 from thinktank.pagination import paginate
 from thinktank.permissions import can, permission_required, require
-from thinktank.recommendations import adoptions, citations, portal, service
+from thinktank.recommendations import adoptions, citations, following, portal, service
 from thinktank.recommendations.forms import (
     AdoptForm,
     DraftForm,
@@ -116,6 +117,7 @@ def _render_version(recommendation_id: int, number: int | None, adopt_form=None,
         vote=frozen_result(recommendation.case),
         is_latest=number is None or number == recommendation.current_version,
         citation_meta=citations.meta_tags(citations.reference(shown, permanent)),
+        follow=following.follow_context(recommendation, current_user),
     ), status
 
 
@@ -134,6 +136,21 @@ def cite(recommendation_id: int, number: int, fmt: str):
     name = f"taenketanken-{recommendation_id}-v{number}.{fmt}"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@bp.post("/recommendations/<int:recommendation_id>/follow")
+@permission_required("read_notifications")
+def follow(recommendation_id: int):
+    recommendation = service.visible(current_user, recommendation_id)
+    require("follow_recommendation", recommendation)
+    with transaction():
+        if request.form.get("follow") == "0":
+            follows.unfollow(current_user, follows.RECOMMENDATION, recommendation.id)
+            flash(_("You no longer follow this recommendation."), "success")
+        else:
+            follows.follow(current_user, follows.RECOMMENDATION, recommendation.id)
+            flash(_("You now follow this recommendation."), "success")
+    return redirect(recommendation_url(recommendation))
 
 
 @bp.get("/recommendations/<int:recommendation_id>/diff")

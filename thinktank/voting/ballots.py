@@ -25,6 +25,7 @@ from thinktank.errors import InvalidTransition, ValidationFailed
 from thinktank.extensions import db
 from thinktank.markup import MARKUP_VERSION, render_markdown
 from thinktank.models import utcnow
+from thinktank.notifications import follows
 from thinktank.permissions import require
 from thinktank.voting.closing import close_due_votes, is_due
 from thinktank.voting.models import Ballot, BallotChange, BallotChoice, VotingRound
@@ -148,4 +149,5 @@ def cast_ballot(
     db.session.flush()
     if not _still_open(case.id):  # the share lock is held until the request commits
         raise InvalidTransition(closed_message())  # the ballot is rolled back with it
+    follows.follow_automatically(user.id, follows.CASE, case.id)  # voters follow the case
     return ballot_id

@@ -105,6 +105,20 @@ class VotingRound(db.Model):
     closed_automatically: Mapped[bool] = mapped_column(default=False)
 
 
+class ClosingReminder(db.Model):
+    """The reminder that a vote closes soon, sent once to one member who had not voted."""
+
+    __tablename__ = "closing_reminders"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("voting_rounds.case_id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Ballot(db.Model):
     """A member's current vote on a case; every change is kept in :class:`BallotChange`."""
 

@@ -25,6 +25,7 @@ run: $(VENV)/.installed compile-translations
 	$(DEV_ENV) $(FLASK) db upgrade
 	$(DEV_ENV) $(FLASK) rerender-markdown
 	test -f instance/.demo-seeded || { $(DEV_ENV) $(FLASK) seed-demo && touch instance/.demo-seeded; }
+	$(DEV_ENV) $(FLASK) reindex
 	$(DEV_ENV) $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.installed-test compile-translations

@@ -28,6 +28,7 @@ LAYERS = [
     "recommendations",
     "public",
     "admin",
+    "search",
     "top",
 ]
 TOP = {"wiring", "__init__", "cli", "stored_html", "demo"}  # the demo loads through them all

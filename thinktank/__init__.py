@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from thinktank.notifications.views import bp as notifications_bp
     from thinktank.public.views import bp as public_bp
     from thinktank.recommendations.views import bp as recommendations_bp
+    from thinktank.search.views import bp as search_bp
     from thinktank.voting.views import bp as voting_bp
 
     app.register_blueprint(public_bp)
@@ -128,3 +129,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(voting_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(recommendations_bp)
+    app.register_blueprint(search_bp)

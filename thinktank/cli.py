@@ -86,8 +86,20 @@ def close_due_votes() -> None:
     click.echo(f"{closed} votes closed.")
 
 
+@click.command("reindex")
+@with_appcontext
+def reindex() -> None:
+    """Rebuild the search index from the tables (after an upgrade or a bulk import)."""
+    from thinktank.search.index import reindex as rebuild
+
+    with transaction():
+        count = rebuild()
+    click.echo(f"Search index rebuilt: {count} documents.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(rerender_markdown)
     app.cli.add_command(close_due_votes)
+    app.cli.add_command(reindex)

@@ -28,6 +28,7 @@ from thinktank.recommendations import adoptions, on_case
 from thinktank.recommendations import policies as recommendations_policies
 from thinktank.recommendations import service as recommendations
 from thinktank.recommendations import subject as recommendation_subject
+from thinktank.search import index as search_index
 from thinktank.voting import closing, page
 from thinktank.voting import policies as voting_policies
 from thinktank.voting import service as voting
@@ -152,3 +153,5 @@ def wire() -> None:
             audit.describe_details(action, facts)
     cases.use_field_labels(case_forms.field_labels)
     members_views.show_votes_with(page.frozen_votes_by)
+    # every transaction rewrites the search documents of what it changed, before it commits
+    search_index.install()

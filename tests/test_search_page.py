@@ -76,8 +76,8 @@ def test_filters_narrow_the_results_and_count_them(anonymous, make_case, make_co
     assert len(only_health) == 2 and f"/cases/{health.id}-" in only_health[0] + only_health[1]
     # the counts of the other filters follow a chosen one
     text = page_text(anonymous.get("/search?q=sensorer&type=case"))
-    assert "Beskæftigelse (1)" in text and "Sundhed og genoptræning (1)" in text
-    assert "Deling af data på tværs af sektorer (1)" in text
+    assert "Beskæftigelse (1)" in text and "Sundhed og rehabilitering (1)" in text
+    assert "Datadeling på tværs af sektorer (1)" in text
 
 
 def test_an_unknown_filter_value_is_ignored(anonymous, make_case):

@@ -113,6 +113,7 @@ def new_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        page.javascript_enabled = javascript  # read by assert_accessible
         return page
 
     yield make
@@ -135,6 +136,19 @@ def log_in(page, email: str, password: str = PASSWORD) -> None:
 
 def assert_accessible(page, what: str = "") -> None:
     """Fail on any axe-core violation of WCAG 2.0/2.1 level A or AA."""
+    if not getattr(page, "javascript_enabled", True):
+        # axe is a script: on a page without JavaScript its evaluate never returns (the test
+        # would hang). Check the same page, with the same cookies, in a context that runs it.
+        context = page.context.browser.new_context(viewport=page.viewport_size)
+        try:
+            context.add_cookies(page.context.cookies())
+            twin = context.new_page()
+            twin.set_default_timeout(10_000)
+            twin.goto(page.url)
+            assert_accessible(twin, what or page.url)
+        finally:
+            context.close()
+        return
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(

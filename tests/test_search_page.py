@@ -121,7 +121,7 @@ def test_a_comment_result_says_where_it_belongs_and_links_to_its_place(
     comment = make_comment(case, member, "Tavlen bør være digital.")
     [(link, title)] = results(anonymous, "tavle", type="comment")
     assert link == f"/comments/{comment.id}"
-    assert "kommentar til sagen “Sagen om tavlen”" in page_text(
+    assert "kommentar til sagen »Sagen om tavlen«" in page_text(
         anonymous.get("/search?q=tavle&type=comment")
     )
     landing = anonymous.get(link)
@@ -162,7 +162,7 @@ def test_a_bad_query_gives_a_page(anonymous, make_case, q):
 
 def test_an_empty_query_gets_suggestions_and_links_to_the_portal(anonymous):
     text = page_text(anonymous.get("/search"))
-    assert "Prøv for eksempel" in text and "algoritmer" in text
+    assert "Prøv fx" in text and "algoritmer" in text
     assert "Anbefalinger" in text and "Sager" in text
     text = page_text(anonymous.get("/search?q=og+det"))
     assert "Der var intet ord at søge efter" in text
@@ -171,7 +171,7 @@ def test_an_empty_query_gets_suggestions_and_links_to_the_portal(anonymous):
 def test_no_hits_get_a_helpful_page(anonymous, make_case):
     make_case(title="Algoritmen i jobcentret")
     text = page_text(anonymous.get("/search?q=zebraer"))
-    assert "Intet fundet for “zebraer”" in text and "0 resultater" in text
+    assert "Intet fundet for »zebraer«" in text and "0 resultater" in text
 
 
 def test_the_page_runs_the_same_number_of_queries_however_many_hits(

@@ -48,3 +48,7 @@ def test_a_snippet_is_escaped_before_the_matches_are_marked():
     assert "<mark>Algoritmen</mark>" in html
     assert "&lt;mark&gt;x&lt;/mark&gt;" in html
     assert html.count("<mark>") == 1
+
+
+def test_danish_quotation_marks_quote_a_phrase():
+    assert parse("»menneskelig kontakt«").terms == parse('"menneskelig kontakt"').terms

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from thinktank.extensions import db
@@ -74,7 +74,7 @@ class SearchDocument(db.Model):
     audience: Mapped[Audience] = mapped_column(enum_column(Audience, "search_audience"))
     owner_id: Mapped[int | None]
     # multiplies the rank: a current recommendation above a superseded or withdrawn one
-    boost: Mapped[float] = mapped_column(default=1.0)
+    boost: Mapped[float] = mapped_column(Float, default=1.0)
     dated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # SQLite only: the stems FTS5 indexes (empty on PostgreSQL, which stems in the database)
     title_terms: Mapped[str] = mapped_column(Text, default="")

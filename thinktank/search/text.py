@@ -96,12 +96,14 @@ class Query:
         return f"({positive}){negative}"
 
 
+#: Danish and typographic quotation marks quote a phrase as " does.
+_QUOTES = str.maketrans(dict.fromkeys("»«“”„", '"'))
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
 
 def parse(text: str) -> Query:
     """Quoted phrases, words (all must match) and minus words; everything else is ignored."""
-    text = " ".join((text or "")[:MAX_QUERY_LENGTH].split())
+    text = " ".join((text or "")[:MAX_QUERY_LENGTH].translate(_QUOTES).split())
     terms: list[Term] = []
     for match in _TOKEN.finditer(text):
         minus = bool(match.group(1) or match.group(3))

@@ -89,6 +89,12 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    # The search index's full text is the database's own (FTS5 on SQLite, a generated
+    # tsvector on PostgreSQL: see 0012_search); no model describes it.
+    from thinktank.search.models import include_object
+
+    conf_args.setdefault("include_object", include_object)
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

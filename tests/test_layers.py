@@ -31,6 +31,7 @@ LAYERS = [
     "public",
     "admin",
     "api",
+    "search",
     "top",
 ]
 TOP = {"wiring", "__init__", "cli", "stored_html", "demo"}  # the demo loads through them all

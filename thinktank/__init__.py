@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from thinktank.privacy.views import bp as privacy_bp
     from thinktank.public.views import bp as public_bp
     from thinktank.recommendations.views import bp as recommendations_bp
+    from thinktank.search.views import bp as search_bp
     from thinktank.sitepages.views import bp as sitepages_bp
     from thinktank.voting.views import bp as voting_bp
 
@@ -135,3 +136,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(sitepages_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(search_bp)

@@ -148,6 +148,17 @@ def send_digests() -> None:
     click.echo(f"{counts['daily']} daily and {counts['weekly']} weekly digests queued.")
 
 
+@click.command("reindex")
+@with_appcontext
+def reindex() -> None:
+    """Rebuild the search index from the tables (after an upgrade or a bulk import)."""
+    from thinktank.search.index import reindex as rebuild
+
+    with transaction():
+        count = rebuild()
+    click.echo(f"Search index rebuilt: {count} documents.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
@@ -157,3 +168,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(send_mail)
     app.cli.add_command(send_reminders)
     app.cli.add_command(send_digests)
+    app.cli.add_command(reindex)

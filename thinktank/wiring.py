@@ -37,6 +37,7 @@ from thinktank.recommendations import following as recommendation_following
 from thinktank.recommendations import policies as recommendations_policies
 from thinktank.recommendations import service as recommendations
 from thinktank.recommendations import subject as recommendation_subject
+from thinktank.search import index as search_index
 from thinktank.sitepages import service as sitepages
 from thinktank.voting import closing, page, reminders
 from thinktank.voting import policies as voting_policies
@@ -202,3 +203,5 @@ def wire() -> None:
         accounts.after_accepting(effect)
     cases.use_field_labels(case_forms.field_labels)
     members_views.show_votes_with(page.frozen_votes_by)
+    # every transaction rewrites the search documents of what it changed, before it commits
+    search_index.install()

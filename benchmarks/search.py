@@ -1,0 +1,282 @@
+"""Benchmark: search on PostgreSQL with 1,000 cases, 200 recommendations and 1,000,000
+comments of generated Danish-like text.
+
+Builds the schema in a database of its own (by the migrations), fills ``search_documents``
+straight with COPY (the documents are what the search reads; the generated tsvector and its
+GIN index are the database's), then times ``search.service.search`` for 20 representative
+queries (rare and common words, phrases, minus words, filters, a deep page) as an
+anonymous reader and as a member, and reports p50/p95 of each query over several rounds.
+Target: p95 under 100 ms for the first page. Writes its section of benchmarks/results.md.
+
+    python benchmarks/search.py postgresql+psycopg://postgres@127.0.0.1:5432/bench_search
+    (or THINKTANK_BENCH_SEARCH_URL; --comments N for a smaller run)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+TARGET_MS = 100
+ROUNDS = 7
+WORDS = [
+    "kommunen",
+    "borgeren",
+    "borgerne",
+    "modellen",
+    "modeller",
+    "data",
+    "algoritmen",
+    "algoritmer",
+    "algoritmens",
+    "sagsbehandleren",
+    "ansvar",
+    "gennemsigtighed",
+    "profilering",
+    "ledige",
+    "ledighed",
+    "jobcentret",
+    "indsats",
+    "vurdering",
+    "risiko",
+    "risici",
+    "samtykke",
+    "oplysninger",
+    "personoplysninger",
+    "behandling",
+    "formål",
+    "chatbot",
+    "chatbotten",
+    "generativ",
+    "sprogmodel",
+    "svar",
+    "spørgsmål",
+    "menneskelig",
+    "kontakt",
+    "kontakten",
+    "ældreplejen",
+    "hjemmeplejen",
+    "sensorer",
+    "robotter",
+    "skolen",
+    "børn",
+    "unge",
+    "familier",
+    "socialrådgiveren",
+    "afgørelse",
+    "afgørelser",
+    "klage",
+    "klagevejledning",
+    "lovgrundlag",
+    "hjemmel",
+    "databeskyttelse",
+    "konsekvensanalyse",
+    "tilsyn",
+    "forvaltningen",
+    "kvalitet",
+    "fejl",
+    "bias",
+    "diskrimination",
+    "tillid",
+    "forklaring",
+    "forklarlighed",
+    "retssikkerhed",
+    "proportionalitet",
+    "nødvendighed",
+]
+COMMON = ("kommunen", "borgeren", "data")
+RARE = "kvantekryptering"
+DOMAINS = ["employment", "social_services", "health_rehabilitation", "elderly_care",
+           "children_young_people", "schools_education", "citizen_service"]  # fmt: skip
+TECHNOLOGIES = ["prediction_ml", "rule_based", "chatbot_generative_ai", "data_sharing"]
+STATES = ["open", "voting", "closed", "recommended", "archived"]
+
+QUERIES = [
+    ("rare word", RARE, {}),
+    ("common word", "kommunen", {}),
+    ("common word, stemmed", "borgerne", {}),
+    ("two common words", "kommunen data", {}),
+    ("stemmed word", "algoritmer", {}),
+    ("phrase", '"menneskelig kontakt"', {}),
+    ("phrase, common", '"kommunen borgeren"', {}),
+    ("minus word", "chatbot -generativ", {}),
+    ("three words", "profilering ledige jobcentret", {}),
+    ("filter: type", "algoritmer", {"type": "recommendation"}),
+    ("filter: domain", "sensorer", {"domain": "elderly_care"}),
+    ("filter: technology", "chatbot", {"technology": "chatbot_generative_ai"}),
+    ("filter: state", "ledighed", {"state": "voting"}),
+    (
+        "filter: all four",
+        "risiko",
+        {"type": "comment", "domain": "employment", "technology": "prediction_ml", "state": "open"},
+    ),  # fmt: skip
+    ("deep page (10)", "kommunen", {"page": "10"}),
+    ("deep page (50)", "risiko", {"page": "50"}),
+    ("no hits", "zebraer", {}),
+    ("rare and common", f"{RARE} kommunen", {}),
+    ("case title word", "sagens", {"type": "case"}),
+    ("member register", "kvist", {"type": "member"}),
+]
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def _rows(rng: random.Random, cases: int, recommendations: int, comments: int, members: int):
+    now = datetime.now(UTC)
+    n = 0
+
+    def row(kind, object_id, title, summary, body, case_id, audience, boost=1.0, context=""):
+        nonlocal n
+        n += 1
+        case = case_id if case_id else 0
+        domain = DOMAINS[case % len(DOMAINS)] if kind != "member" else None
+        technology = TECHNOLOGIES[case % len(TECHNOLOGIES)] if kind != "member" else None
+        state = STATES[case % len(STATES)] if kind != "member" else None
+        return (n, kind, object_id, title, summary, body, context, "case" if context else "",
+                domain, technology, state, case_id, audience, None, boost,
+                now - timedelta(minutes=n), "", "", "")  # fmt: skip
+
+    for i in range(1, cases + 1):
+        yield row("case", i, f"Sagens titel: {_sentence(rng, 6)}", _sentence(rng, 20),
+                  " ".join(_sentence(rng, 15) for _ in range(20)), i,
+                  "public" if i % 3 else "members")  # fmt: skip
+    for i in range(1, recommendations + 1):
+        yield row("recommendation", i, _sentence(rng, 8), _sentence(rng, 25),
+                  " ".join(_sentence(rng, 15) for _ in range(60)), i, "public",
+                  boost=2.0 if i % 5 else 0.5)  # fmt: skip
+    for i in range(1, comments + 1):
+        body = _sentence(rng, rng.randint(10, 60))
+        if i % 50_000 == 0:
+            body += f" {RARE}."
+        case = rng.randint(1, cases)
+        yield row("comment", i, "", "", body, case, "public" if case % 3 else "members",
+                  context=f"Sag {case}")  # fmt: skip
+    for i in range(1, members + 1):
+        yield row("member", i, f"Medlem {i} Kvist" if i % 10 == 0 else f"Medlem {i}",
+                  "Kommune", "", None, "public")  # fmt: skip
+
+
+COLUMNS = ("id, kind, object_id, title, summary, body, context_title, context_kind, domain, "
+           "technology, state, case_id, audience, owner_id, boost, dated_at, title_terms, "
+           "summary_terms, body_terms")  # fmt: skip
+
+
+def fill(app, args) -> float:
+    from thinktank.extensions import db
+
+    started = time.perf_counter()
+    rng = random.Random(14)
+    with app.app_context():
+        raw = db.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("DROP INDEX IF EXISTS ix_search_documents_vector")
+            cursor.execute("TRUNCATE search_documents")
+            with cursor.copy(f"COPY search_documents ({COLUMNS}) FROM STDIN") as copy:
+                for values in _rows(rng, args.cases, args.recommendations, args.comments, 60):
+                    copy.write_row(values)
+            cursor.execute(
+                "CREATE INDEX ix_search_documents_vector ON search_documents "
+                "USING gin (search_vector)"
+            )
+            cursor.execute("ANALYZE search_documents")
+            raw.commit()
+        finally:
+            raw.close()
+    return time.perf_counter() - started
+
+
+def time_queries(app, rounds: int) -> list[tuple[str, str, float, float, int]]:
+    from flask_login import AnonymousUserMixin
+
+    from thinktank.accounts.roles import Role
+    from thinktank.search import service
+
+    class Member:  # a member as the visibility rules see one
+        is_authenticated = True
+        active = True
+        id = 10**9
+        role = Role.MEMBER
+
+    report = []
+    for name, q, args in QUERIES:
+        for who, user in (("anonymous", AnonymousUserMixin()), ("member", Member())):
+            timings = []
+            total = 0
+            for _ in range(rounds):
+                with app.test_request_context("/search", query_string={"q": q, **args}):
+                    from flask import request
+
+                    started = time.perf_counter()
+                    results = service.search(user, q, service.read_filters(request.args))
+                    timings.append((time.perf_counter() - started) * 1000)
+                    total = results.page.total if results.page else 0
+            timings.sort()
+            p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+            report.append((f"{name}: {q} {args or ''}".strip(), who,
+                           statistics.median(timings), p95, total))  # fmt: skip
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url", nargs="?", default=os.environ.get("THINKTANK_BENCH_SEARCH_URL"))
+    parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--recommendations", type=int, default=200)
+    parser.add_argument("--comments", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    args = parser.parse_args()
+    if not args.url or not args.url.startswith("postgresql"):
+        print("give a PostgreSQL URL (argument or THINKTANK_BENCH_SEARCH_URL)", file=sys.stderr)
+        return 2
+    from flask_migrate import upgrade
+
+    from thinktank import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": args.url, "TESTING": True, "PER_PAGE": 20,
+                      "BASE_URL": "http://localhost", "RATELIMIT_STORAGE_URI": "memory://"})  # fmt: skip
+    with app.app_context():
+        upgrade()
+    seconds = fill(app, args)
+    report = time_queries(app, args.rounds)
+    worst = max(p95 for _name, _who, _p50, p95, _n in report)
+    lines = [
+        "# Search benchmark",
+        "",
+        f"`benchmarks/search.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python "
+        f"{platform.python_version()}, {os.cpu_count()} CPU cores, PostgreSQL; "
+        f"{args.cases:,} cases, {args.recommendations:,} recommendations, {args.comments:,} "
+        f"comments and 60 members as search documents (loaded with COPY in {seconds:.0f} s, "
+        f"GIN index included). {args.rounds} rounds per query, the first page of 20 with "
+        f"counts per filter and ts_headline snippets. Target: p95 under {TARGET_MS} ms.",
+        "",
+        "| query | searcher | p50 | p95 | hits |",
+        "| --- | --- | ---: | ---: | ---: |",
+        *[
+            f"| {name} | {who} | {p50:.0f} ms | {p95:.0f} ms | {n:,} |"
+            for name, who, p50, p95, n in report
+        ],  # fmt: skip
+        "",
+        f"Slowest p95: {worst:.0f} ms.",
+    ]
+    from sections import write_section
+
+    write_section(lines)
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""Searching the index: ranked hits the searcher may open, the filters with their counts,
+one page of results with escaped, highlighted snippets. The same rules on both databases;
+only the full-text expression differs (PostgreSQL tsvector/tsquery, SQLite FTS5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup
+from sqlalchemy import (
+    ColumnElement,
+    column,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    true,
+)
+from sqlalchemy import text as sql
+
+from thinktank.accounts.roles import Role
+from thinktank.cases.vocabulary import CaseState, Domain, TechnologyKind
+from thinktank.extensions import db
+from thinktank.inputs import int_arg
+from thinktank.permissions import has_role
+from thinktank.search import text
+from thinktank.search.models import Audience, Kind, SearchDocument
+from thinktank.search.text import Query
+
+#: The filters: query-string name, vocabulary, and the column it filters.
+FILTERS = {
+    "type": (Kind, SearchDocument.kind),
+    "domain": (Domain, SearchDocument.domain),
+    "technology": (TechnologyKind, SearchDocument.technology),
+    "state": (CaseState, SearchDocument.state),
+}
+_SNIPPET_WORDS = 30
+_HEADLINE_OPTIONS = (
+    f"StartSel={text.START}, StopSel={text.STOP}, MaxWords={_SNIPPET_WORDS}, MinWords=12, "
+    'ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'
+)
+_SNIPPET_SOURCE_LIMIT = 20000  # characters of a long text the snippet is looked for in
+
+
+def read_filters(args) -> dict[str, Any]:
+    """Filter values from the query string; values not on the lists are ignored."""
+    return {
+        name: vocabulary(args[name])
+        for name, (vocabulary, _column) in FILTERS.items()
+        if args.get(name) in vocabulary._value2member_map_
+    }
+
+
+def visible_clause(user) -> ColumnElement[bool]:
+    """What ``user`` may open: the SQL form of the linked pages' own rules (see index.py)."""
+    if has_role(user, Role.SECRETARIAT):
+        return true()
+    seen = [SearchDocument.audience == Audience.PUBLIC]
+    if has_role(user, Role.MEMBER):
+        seen.append(SearchDocument.audience == Audience.MEMBERS)
+    if user.is_authenticated and user.active:
+        seen.append(SearchDocument.owner_id == user.id)
+    return or_(*seen) if seen else false()
+
+
+@dataclass
+class Hit:
+    document: SearchDocument
+    snippet: Markup
+
+
+@dataclass
+class Results:
+    query: Query
+    filters: dict[str, Any]
+    counts: dict[str, dict[str, int]]  # filter name -> value -> hits with the other filters
+    page: Pagination | None
+
+
+class _HitPage(Pagination):
+    """The existing pagination (and its macro) over a page fetched by the search."""
+
+    def _query_items(self) -> list:
+        return self._query_args["fetch"](self._query_offset, self.per_page)
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
+
+
+def _backend() -> str:
+    return "postgresql" if db.session.get_bind().dialect.name == "postgresql" else "sqlite"
+
+
+def _tsquery(query: Query):
+    return func.websearch_to_tsquery(literal_column("'danish'::regconfig"), query.websearch())
+
+
+_VECTOR = literal_column("search_documents.search_vector")
+_FTS = literal_column("search_fts")
+_FTS_TABLE = table("search_fts", column("rowid"))
+
+
+def _matching(query: Query, columns: list):
+    """SELECT ``columns`` FROM the documents matching ``query`` (and the rank expression)."""
+    if _backend() == "postgresql":
+        tsquery = _tsquery(query)
+        rank = func.ts_rank_cd(_VECTOR, tsquery) * SearchDocument.boost
+        statement = select(*columns).where(_VECTOR.op("@@")(tsquery))
+        return statement, rank.desc()
+    rank = func.bm25(_FTS, 10.0, 4.0, 1.0) * SearchDocument.boost  # lower is better
+    statement = (
+        select(*columns)
+        .select_from(SearchDocument)
+        .join(_FTS_TABLE, _FTS_TABLE.c.rowid == SearchDocument.id)
+        .where(sql("search_fts MATCH :match").bindparams(match=query.fts5()))
+    )
+    return statement, rank.asc()
+
+
+def _counts(query: Query, user, filters: dict[str, Any]) -> tuple[dict, int]:
+    """Hits per filter value (with the other filters applied, as facets count) and the total."""
+    columns = [column for _vocabulary, column in FILTERS.values()]
+    statement, _rank = _matching(query, [*columns, func.count()])
+    rows = db.session.execute(statement.where(visible_clause(user)).group_by(*columns)).all()
+    counts: dict[str, dict[str, int]] = {name: {} for name in FILTERS}
+    total = 0
+    names = list(FILTERS)
+    for row in rows:
+        values = dict(zip(names, row[:-1], strict=True))
+        values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
+        for name in names:
+            others = all(
+                values[other] == filters[other].value for other in filters if other != name
+            )
+            if others and values[name] is not None:
+                counts[name][values[name]] = counts[name].get(values[name], 0) + row[-1]
+        if all(values[name] == value.value for name, value in filters.items()):
+            total += row[-1]
+    return counts, total
+
+
+def _fetch(query: Query, user, filters: dict[str, Any]):
+    def fetch(offset: int, limit: int) -> list[Hit]:
+        statement, order = _matching(query, [SearchDocument])
+        statement = statement.where(visible_clause(user))
+        for name, value in filters.items():
+            statement = statement.where(FILTERS[name][1] == value.value)
+        statement = statement.order_by(
+            order, SearchDocument.dated_at.desc(), SearchDocument.id.desc()
+        )
+        statement = statement.limit(limit).offset(offset)
+        if _backend() == "postgresql":
+            return _with_headlines(statement, query)
+        return [
+            Hit(document, text.snippet(_source(document), query, _SNIPPET_WORDS))
+            for document in db.session.scalars(statement)
+        ]
+
+    return fetch
+
+
+def _source(document: SearchDocument) -> str:
+    return "\n".join(p for p in (document.summary, document.body) if p)[:_SNIPPET_SOURCE_LIMIT]
+
+
+def _with_headlines(statement, query: Query) -> list[Hit]:
+    """PostgreSQL: the page's documents and ``ts_headline`` of each, in one query (the
+    headline only for the page's rows). The marks are escaped with the text in Python."""
+    page = statement.subquery()
+    document = db.aliased(SearchDocument, page)
+    source = func.left(
+        func.replace(
+            func.replace(
+                func.concat_ws("\n", func.nullif(page.c.summary, ""), func.nullif(page.c.body, "")),
+                text.START,
+                "",
+            ),
+            text.STOP,
+            "",
+        ),
+        _SNIPPET_SOURCE_LIMIT,
+    )
+    headline = func.ts_headline(
+        literal_column("'danish'::regconfig"), source, _tsquery(query), _HEADLINE_OPTIONS
+    )
+    rows = db.session.execute(select(document, headline))
+    return [Hit(found, text.mark(" ".join((marked or "").split()))) for found, marked in rows]
+
+
+def search(user, raw_query: str, filters: dict[str, Any]) -> Results:
+    """The searcher's results for ``raw_query``: nothing is looked up without a word to find."""
+    query = text.parse(raw_query)
+    if not query.searchable:
+        return Results(query, filters, {name: {} for name in FILTERS}, None)
+    counts, total = _counts(query, user, filters)
+    page = _HitPage(
+        page=int_arg("page", 1),
+        per_page=current_app.config["PER_PAGE"],
+        max_per_page=100,
+        error_out=False,
+        fetch=_fetch(query, user, filters) if total else (lambda offset, limit: []),
+        total=total,
+    )
+    return Results(query, filters, counts, page)

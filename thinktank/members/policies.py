@@ -16,6 +16,11 @@ def is_participant(user) -> bool:
     return bool(user.is_authenticated and user.active and user.role in PARTICIPANT_ROLES)
 
 
+def listed_in_register(user) -> bool:
+    """Whether the member register lists this account (active members and secretariat)."""
+    return is_participant(user)
+
+
 def participants_clause():
     """The SQL form of :data:`PARTICIPANT_ROLES`, for the register and the tally."""
     return User.role.in_(PARTICIPANT_ROLES)

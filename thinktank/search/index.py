@@ -14,7 +14,7 @@ from thinktank.discussion.models import Comment, Discussion
 from thinktank.extensions import db
 from thinktank.markup import plain_text_of_html
 from thinktank.members.models import Interest
-from thinktank.members.policies import is_participant, participants_clause
+from thinktank.members.policies import listed_in_register, participants_clause
 from thinktank.models import local_today
 from thinktank.recommendations.models import Recommendation, RecommendationVersion, Status
 from thinktank.search import text
@@ -123,7 +123,7 @@ def _recommendation_document(recommendation: Recommendation) -> dict | None:
 def _member_document(user: User) -> dict | None:
     """Active members and secretariat staff, as the register lists them, with their current
     declared interests."""
-    if not is_participant(user):
+    if not listed_in_register(user):
         return None
     today = local_today()
     interests = db.session.scalars(

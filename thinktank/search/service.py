@@ -11,25 +11,20 @@ from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
 from sqlalchemy import (
-    ColumnElement,
     column,
-    false,
     func,
     literal_column,
-    or_,
     select,
     table,
-    true,
 )
 from sqlalchemy import text as sql
 
-from thinktank.accounts.roles import Role
 from thinktank.cases.vocabulary import CaseState, Domain, TechnologyKind
 from thinktank.extensions import db
 from thinktank.inputs import int_arg
-from thinktank.permissions import has_role
 from thinktank.search import text
-from thinktank.search.models import Audience, Kind, SearchDocument
+from thinktank.search.models import Kind, SearchDocument
+from thinktank.search.policies import visible_clause
 from thinktank.search.text import Query
 
 #: The filters: query-string name, vocabulary, and the column it filters.
@@ -54,18 +49,6 @@ def read_filters(args) -> dict[str, Any]:
         for name, (vocabulary, _column) in FILTERS.items()
         if args.get(name) in vocabulary._value2member_map_
     }
-
-
-def visible_clause(user) -> ColumnElement[bool]:
-    """What ``user`` may open: the SQL form of the linked pages' own rules (see index.py)."""
-    if has_role(user, Role.SECRETARIAT):
-        return true()
-    seen = [SearchDocument.audience == Audience.PUBLIC]
-    if has_role(user, Role.MEMBER):
-        seen.append(SearchDocument.audience == Audience.MEMBERS)
-    if user.is_authenticated and user.active:
-        seen.append(SearchDocument.owner_id == user.id)
-    return or_(*seen) if seen else false()
 
 
 @dataclass

@@ -134,50 +134,60 @@ def _cap() -> int:
     return current_app.config["SEARCH_COUNT_CAP"]
 
 
-def _counts(query: Query, user, filters: dict[str, Any]) -> tuple[dict, int, bool]:
-    """Hits per filter value (with the other filters applied, as facets count), the total
-    and whether there were more hits than the cap: then the counts are those among the
-    first ``cap`` candidates (in the pre-order) and the total is not known here."""
+def _counts(
+    query: Query, user, filters: dict[str, Any]
+) -> tuple[dict, int, list[int] | None, bool]:
+    """The first ``cap + 1`` visible hits in the pre-order: the hits per filter value among
+    them (with the other filters applied, as facets count), how many of them pass the
+    filters, and the ids of those -- or None for the ids where there were more hits than the
+    cap and filters are chosen: the filtered candidates are then looked for by the page --
+    and whether there were more hits than the cap."""
     columns = [column for _vocabulary, column in FILTERS.values()]
-    statement, _rank = _matching(query, columns)
-    candidates = (
-        statement.where(visible_clause(user)).order_by(*_PREORDER).limit(_cap() + 1).subquery()
-    )
-    found = [candidates.c[column.key] for column in columns]
-    rows = db.session.execute(select(*found, func.count()).group_by(*found)).all()
+    statement, _rank = _matching(query, [SearchDocument.id, *columns])
+    statement = statement.where(visible_clause(user)).order_by(*_PREORDER).limit(_cap() + 1)
+    rows = db.session.execute(statement).all()
     counts: dict[str, dict[str, int]] = {name: {} for name in FILTERS}
-    total = seen = 0
+    ids = []
     names = list(FILTERS)
     for row in rows:
-        seen += row[-1]
-        values = dict(zip(names, row[:-1], strict=True))
+        values = dict(zip(names, row[1:], strict=True))
         values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
         for name in names:
             others = all(
                 values[other] == filters[other].value for other in filters if other != name
             )
             if others and values[name] is not None:
-                counts[name][values[name]] = counts[name].get(values[name], 0) + row[-1]
+                counts[name][values[name]] = counts[name].get(values[name], 0) + 1
         if all(values[name] == value.value for name, value in filters.items()):
-            total += row[-1]
-    return counts, total, seen > _cap()
+            ids.append(row[0])
+    capped = len(rows) > _cap()
+    return counts, len(ids), None if capped and filters else ids, capped
 
 
-def _fetch(query: Query, user, filters: dict[str, Any], found: dict):
-    """The page: the first ``cap + 1`` hits in the pre-order are the candidates, and only
-    they are ranked; their number (``found["total"]``) comes with the page's rows."""
+def _fetch(query: Query, user, filters: dict[str, Any], ids: list[int] | None, found: dict):
+    """The page: the candidates are the first ``cap + 1`` hits in the pre-order (``ids``,
+    or looked for here with the filters), and only they are ranked; their number
+    (``found["total"]``) comes with the page's rows."""
 
     def fetch(offset: int, limit: int) -> list[Hit]:
-        statement, order = _matching(query, [SearchDocument.id, SearchDocument.boost])
-        statement = statement.where(visible_clause(user))
-        for name, value in filters.items():
-            statement = statement.where(FILTERS[name][1] == value.value)
+        statement, order = _matching(query, [SearchDocument.id])
+        if ids is None:
+            statement = statement.where(visible_clause(user))
+            for name, value in filters.items():
+                statement = statement.where(FILTERS[name][1] == value.value)
+            statement = statement.order_by(*_PREORDER).limit(_cap() + 1)
+        else:
+            statement = statement.where(SearchDocument.id.in_(ids))
         if _backend() == "postgresql":
-            candidates = statement.order_by(*_PREORDER).limit(_cap() + 1).subquery()
+            if ids is None:
+                candidates = statement.subquery()
+                chosen = SearchDocument.id.in_(select(candidates.c.id))
+            else:  # no need to match again
+                chosen = SearchDocument.id.in_(ids)
             tsquery = _tsquery(query)
             ranked = (
                 select(SearchDocument, func.count().over().label("found"))
-                .join(candidates, candidates.c.id == SearchDocument.id)
+                .where(chosen)
                 .order_by(
                     (func.ts_rank_cd(_VECTOR, tsquery) * SearchDocument.boost).desc(),
                     SearchDocument.dated_at.desc(),
@@ -187,12 +197,7 @@ def _fetch(query: Query, user, filters: dict[str, Any], found: dict):
             hits, total = _with_headlines(ranked.limit(limit).offset(offset), query)
             found["total"] = total
             return hits
-        candidates = (
-            statement.add_columns(order.element.label("rank"))
-            .order_by(*_PREORDER)
-            .limit(_cap() + 1)
-            .subquery()
-        )
+        candidates = statement.add_columns(order.element.label("rank")).subquery()
         ranked = (
             select(SearchDocument, func.count().over().label("found"))
             .join(candidates, candidates.c.id == SearchDocument.id)
@@ -241,23 +246,25 @@ def _with_headlines(statement, query: Query) -> tuple[list[Hit], int]:
     return hits, rows[0][1] if rows else 0
 
 
+def _nothing(offset: int, limit: int) -> list[Hit]:
+    return []
+
+
 def search(user, raw_query: str, filters: dict[str, Any]) -> Results:
     """The searcher's results for ``raw_query``: nothing is looked up without a word to find."""
     query = text.parse(raw_query)
     if not query.searchable:
         return Results(query, filters, {name: {} for name in FILTERS}, None)
-    counts, total, capped = _counts(query, user, filters)
+    counts, total, ids, capped = _counts(query, user, filters)
     found = {"total": total}
     page = _HitPage(
         page=int_arg("page", 1),
         per_page=current_app.config["PER_PAGE"],
         max_per_page=100,
         error_out=False,
-        fetch=_fetch(query, user, filters, found)
-        if total or capped
-        else (lambda offset, limit: []),
+        fetch=_fetch(query, user, filters, ids, found) if total or ids is None else _nothing,
         found=found,
     )
-    if not capped:
-        page.total = total  # counted exactly, also when the page asked for is past the end
+    if ids is not None:
+        page.total = total  # known, also when the page asked for is past the end
     return Results(query, filters, counts, page, _cap(), capped)

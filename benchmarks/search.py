@@ -308,9 +308,16 @@ def main() -> int:
         f"`benchmarks/search.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python "
         f"{platform.python_version()}, {os.cpu_count()} CPU cores, PostgreSQL; "
         f"{args.cases:,} cases, {args.recommendations:,} recommendations, {args.comments:,} "
-        f"comments and 60 members as search documents (loaded with COPY in {seconds:.0f} s, "
-        f"GIN index included). {args.rounds} rounds per query, the first page of 20 with "
-        f"counts per filter and ts_headline snippets. Target: p95 under {TARGET_MS} ms.",
+        f"comments and 60 members as search documents ("
+        + (
+            "loaded by an earlier run"
+            if args.skip_fill
+            else f"loaded with COPY in {seconds:.0f} s, GIN index included"
+        )
+        + f"), their text drawn Zipf-like from {len(VOCABULARY):,} Danish words and "
+        f"inflections. {args.rounds} rounds per query, the first page of 20 with counts per "
+        f"filter and ts_headline snippets; hits are counted up to 1,000, and 1,001 means "
+        f'"more than 1,000". Target: p95 under {TARGET_MS} ms.',
         "",
         "| query | searcher | p50 | p95 | hits |",
         "| --- | --- | ---: | ---: | ---: |",

@@ -201,3 +201,40 @@ def test_every_page_has_a_labelled_search_box_and_the_opensearch_link(anonymous)
     description = anonymous.get("/opensearch.xml")
     assert description.mimetype == "application/opensearchdescription+xml"
     assert "http://localhost/search?q={searchTerms}" in description.get_data(as_text=True)
+
+
+def test_hits_are_counted_exactly_up_to_the_cap(app, anonymous, make_case, monkeypatch):
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_CAP", 3)
+    for n in range(3):
+        make_case(title=f"Robotter nummer {n}")
+    text = page_text(anonymous.get("/search?q=robotter"))
+    assert "3 resultater" in text and "mere end" not in text and "Sag (3)" in text
+    assert "talt blandt de første" not in text
+
+
+def test_above_the_cap_the_page_says_more_than_and_ranks_the_first(
+    app, anonymous, make_case, monkeypatch, count_queries
+):
+    make_case(title="Robotter i plejen")
+    with count_queries() as uncapped:
+        anonymous.get("/search?q=robotter")
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_CAP", 3)
+    for n in range(5):
+        make_case(title=f"Robotter nummer {n}", domain="employment")
+    with count_queries() as capped:
+        response = anonymous.get("/search?q=robotter")
+    text = page_text(response)
+    assert "mere end 3 resultater" in text and "6 resultater" not in text
+    assert "tallene ved filtrene tæller de første 3" in text
+    assert "Sag (4)" in text  # the counts among the first cap + 1 candidates
+    assert capped.count == uncapped.count
+    # the candidates are the newest: the oldest is not among them, the newest is
+    found = titles(anonymous, "robotter")
+    assert "Robotter nummer 4" in found and "Robotter i plejen" not in found
+    assert len(found) == 4
+    # a filter narrows the candidates, and is counted exactly again when under the cap
+    text = page_text(anonymous.get("/search?q=robotter&domain=employment&page=1"))
+    assert "mere end 3 resultater" in text
+    anonymous.post("/language", data={"language": "en", "next": "/"})
+    text = page_text(anonymous.get("/search?q=robotter"))
+    assert "more than 3 results" in text and "the numbers beside the filters count" in text

@@ -57,6 +57,7 @@ DEFAULTS: dict[str, object] = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
     "LANGUAGES": ["da", "en"],
     "PER_PAGE": 20,
+    "SEARCH_COUNT_CAP": 1000,  # search hits counted and ranked at most (then "more than")
     # Number of trusted proxies in front of the app (load balancer); 0 when served directly.
     "PROXY_COUNT": 0,
     "SESSION_COOKIE_HTTPONLY": True,

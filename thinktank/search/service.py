@@ -63,6 +63,8 @@ class Results:
     filters: dict[str, Any]
     counts: dict[str, dict[str, int]]  # filter name -> value -> hits with the other filters
     page: Pagination | None
+    cap: int = 0  # hits are counted up to this; ``page.total`` above it means "more than"
+    counted_among_first: bool = False  # the filters' counts are among the first ``cap``
 
 
 class _HitPage(Pagination):
@@ -72,7 +74,7 @@ class _HitPage(Pagination):
         return self._query_args["fetch"](self._query_offset, self.per_page)
 
     def _query_count(self) -> int:
-        return self._query_args["total"]
+        return self._query_args["found"]["total"]
 
 
 def _backend() -> str:
@@ -105,43 +107,94 @@ def _matching(query: Query, columns: list):
     return statement, rank.asc()
 
 
-def _counts(query: Query, user, filters: dict[str, Any]) -> tuple[dict, int]:
-    """Hits per filter value (with the other filters applied, as facets count) and the total."""
+#: The cheap pre-order the bounded candidate set is taken in (an index follows it): a current
+#: recommendation before other things, the newest first. Only the candidates are ranked.
+_PREORDER = (SearchDocument.boost.desc(), SearchDocument.dated_at.desc(), SearchDocument.id.desc())
+
+
+def _cap() -> int:
+    """How many hits are counted and ranked at most (one more tells "more than")."""
+    return current_app.config["SEARCH_COUNT_CAP"]
+
+
+def _counts(
+    query: Query, user, filters: dict[str, Any]
+) -> tuple[dict, int, list[int] | None, bool]:
+    """The first ``cap + 1`` visible hits in the pre-order: the hits per filter value among
+    them (with the other filters applied, as facets count), how many of them pass the
+    filters, and the ids of those -- or None for the ids where there were more hits than the
+    cap and filters are chosen: the filtered candidates are then looked for by the page --
+    and whether there were more hits than the cap."""
     columns = [column for _vocabulary, column in FILTERS.values()]
-    statement, _rank = _matching(query, [*columns, func.count()])
-    rows = db.session.execute(statement.where(visible_clause(user)).group_by(*columns)).all()
+    statement, _rank = _matching(query, [SearchDocument.id, *columns])
+    statement = statement.where(visible_clause(user)).order_by(*_PREORDER).limit(_cap() + 1)
+    rows = db.session.execute(statement).all()
     counts: dict[str, dict[str, int]] = {name: {} for name in FILTERS}
-    total = 0
+    ids = []
     names = list(FILTERS)
     for row in rows:
-        values = dict(zip(names, row[:-1], strict=True))
+        values = dict(zip(names, row[1:], strict=True))
         values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
         for name in names:
             others = all(
                 values[other] == filters[other].value for other in filters if other != name
             )
             if others and values[name] is not None:
-                counts[name][values[name]] = counts[name].get(values[name], 0) + row[-1]
+                counts[name][values[name]] = counts[name].get(values[name], 0) + 1
         if all(values[name] == value.value for name, value in filters.items()):
-            total += row[-1]
-    return counts, total
+            ids.append(row[0])
+    capped = len(rows) > _cap()
+    return counts, len(ids), None if capped and filters else ids, capped
 
 
-def _fetch(query: Query, user, filters: dict[str, Any]):
+def _fetch(query: Query, user, filters: dict[str, Any], ids: list[int] | None, found: dict):
+    """The page: the candidates are the first ``cap + 1`` hits in the pre-order (``ids``,
+    or looked for here with the filters), and only they are ranked; their number
+    (``found["total"]``) comes with the page's rows."""
+
     def fetch(offset: int, limit: int) -> list[Hit]:
-        statement, order = _matching(query, [SearchDocument])
-        statement = statement.where(visible_clause(user))
-        for name, value in filters.items():
-            statement = statement.where(FILTERS[name][1] == value.value)
-        statement = statement.order_by(
-            order, SearchDocument.dated_at.desc(), SearchDocument.id.desc()
-        )
-        statement = statement.limit(limit).offset(offset)
+        statement, order = _matching(query, [SearchDocument.id])
+        if ids is None:
+            statement = statement.where(visible_clause(user))
+            for name, value in filters.items():
+                statement = statement.where(FILTERS[name][1] == value.value)
+            statement = statement.order_by(*_PREORDER).limit(_cap() + 1)
+        else:
+            statement = statement.where(SearchDocument.id.in_(ids))
         if _backend() == "postgresql":
-            return _with_headlines(statement, query)
+            if ids is None:
+                candidates = statement.subquery()
+                chosen = SearchDocument.id.in_(select(candidates.c.id))
+            else:  # no need to match again
+                chosen = SearchDocument.id.in_(ids)
+            tsquery = _tsquery(query)
+            ranked = (
+                select(SearchDocument, func.count().over().label("found"))
+                .where(chosen)
+                .order_by(
+                    (func.ts_rank_cd(_VECTOR, tsquery) * SearchDocument.boost).desc(),
+                    SearchDocument.dated_at.desc(),
+                    SearchDocument.id.desc(),
+                )
+            )
+            hits, total = _with_headlines(ranked.limit(limit).offset(offset), query)
+            found["total"] = total
+            return hits
+        candidates = statement.add_columns(order.element.label("rank")).subquery()
+        ranked = (
+            select(SearchDocument, func.count().over().label("found"))
+            .join(candidates, candidates.c.id == SearchDocument.id)
+            .order_by(
+                candidates.c.rank.asc(), SearchDocument.dated_at.desc(), SearchDocument.id.desc()
+            )
+            .limit(limit)
+            .offset(offset)
+        )
+        rows = db.session.execute(ranked).all()
+        found["total"] = rows[0].found if rows else 0
         return [
             Hit(document, text.snippet(_source(document), query, _SNIPPET_WORDS))
-            for document in db.session.scalars(statement)
+            for document, _found in rows
         ]
 
     return fetch
@@ -151,7 +204,7 @@ def _source(document: SearchDocument) -> str:
     return "\n".join(p for p in (document.summary, document.body) if p)[:_SNIPPET_SOURCE_LIMIT]
 
 
-def _with_headlines(statement, query: Query) -> list[Hit]:
+def _with_headlines(statement, query: Query) -> tuple[list[Hit], int]:
     """PostgreSQL: the page's documents and ``ts_headline`` of each, in one query (the
     headline only for the page's rows). The marks are escaped with the text in Python."""
     page = statement.subquery()
@@ -171,8 +224,13 @@ def _with_headlines(statement, query: Query) -> list[Hit]:
     headline = func.ts_headline(
         literal_column("'danish'::regconfig"), source, _tsquery(query), _HEADLINE_OPTIONS
     )
-    rows = db.session.execute(select(document, headline))
-    return [Hit(found, text.mark(" ".join((marked or "").split()))) for found, marked in rows]
+    rows = db.session.execute(select(document, page.c.found, headline)).all()
+    hits = [Hit(found, text.mark(" ".join((marked or "").split()))) for found, _n, marked in rows]
+    return hits, rows[0][1] if rows else 0
+
+
+def _nothing(offset: int, limit: int) -> list[Hit]:
+    return []
 
 
 def search(user, raw_query: str, filters: dict[str, Any]) -> Results:
@@ -180,13 +238,16 @@ def search(user, raw_query: str, filters: dict[str, Any]) -> Results:
     query = text.parse(raw_query)
     if not query.searchable:
         return Results(query, filters, {name: {} for name in FILTERS}, None)
-    counts, total = _counts(query, user, filters)
+    counts, total, ids, capped = _counts(query, user, filters)
+    found = {"total": total}
     page = _HitPage(
         page=int_arg("page", 1),
         per_page=current_app.config["PER_PAGE"],
         max_per_page=100,
         error_out=False,
-        fetch=_fetch(query, user, filters) if total else (lambda offset, limit: []),
-        total=total,
+        fetch=_fetch(query, user, filters, ids, found) if total or ids is None else _nothing,
+        found=found,
     )
-    return Results(query, filters, counts, page)
+    if ids is not None:
+        page.total = total  # known, also when the page asked for is past the end
+    return Results(query, filters, counts, page, _cap(), capped)

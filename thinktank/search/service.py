@@ -180,12 +180,14 @@ def _fetch(query: Query, user, filters: dict[str, Any], ids: list[int] | None, f
             hits, total = _with_headlines(ranked.limit(limit).offset(offset), query)
             found["total"] = total
             return hits
-        candidates = statement.add_columns(order.element.label("rank")).subquery()
+        candidates = statement.add_columns(order.element.label("relevance")).subquery()
         ranked = (
             select(SearchDocument, func.count().over().label("found"))
             .join(candidates, candidates.c.id == SearchDocument.id)
             .order_by(
-                candidates.c.rank.asc(), SearchDocument.dated_at.desc(), SearchDocument.id.desc()
+                candidates.c.relevance.asc(),
+                SearchDocument.dated_at.desc(),
+                SearchDocument.id.desc(),
             )
             .limit(limit)
             .offset(offset)

@@ -183,7 +183,7 @@ def _send_invitation(invitation: Invitation, actor: User) -> None:
         lifetime=ngettext("%(num)d day", "%(num)d days", days),
         link=invitation_link(invitation),
     )
-    send_mail(invitation.email, _("Invitation to KL's think tank"), body)
+    send_mail(invitation.email, _("Invitation to KL's think tank"), body, kind="invitation")
 
 
 def invitation_from_token(token: str) -> Invitation:
@@ -289,7 +289,7 @@ def request_password_reset(email: str) -> None:
         lifetime=ngettext("%(num)d hour", "%(num)d hours", hours),
         link=link,
     )
-    send_mail(user.email, _("Reset your password"), body)
+    send_mail(user.email, _("Reset your password"), body, kind="password_reset")
 
 
 def user_from_reset_token(token: str) -> User:

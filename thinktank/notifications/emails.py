@@ -73,4 +73,5 @@ def queue(user, kind: str, *, subject: str, groups, why: str, intro: str = "") -
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Content-Language": locale_of(user),
         },
+        kind=kind,
     )

@@ -14,8 +14,8 @@ from thinktank.audit.service import describe
 from thinktank.cases.models import Case
 from thinktank.discussion.models import Comment, CommentRevision, Discussion
 from thinktank.extensions import db
-from thinktank.members.models import Interest
 from thinktank.mail import KIND_HEADER, OutboxMessage
+from thinktank.members.models import Interest
 from thinktank.notifications import follows as following
 from thinktank.notifications.emails import absolute
 from thinktank.notifications.models import Follow, Notification

@@ -109,7 +109,7 @@ def test_a_verified_address_is_what_email_features_ask_for(app, make_user):
     from thinktank.models import utcnow
     from thinktank.permissions import can
 
-    unverified = make_user()
+    unverified = make_user(email_verified_at=None)
     verified = make_user(email_verified_at=utcnow())
     with app.app_context():
         assert not can(unverified, "use_verified_email")

@@ -67,8 +67,11 @@ def create_user(
     organisation: str = "",
     sector: Sector | None = None,
     check_password: bool = True,
+    verified: bool = False,
 ) -> User:
-    """Create an account (no commit). ``check_password=False`` only for demo data and tests."""
+    """Create an account (no commit). ``check_password=False`` only for demo data and tests;
+    ``verified``: the address counts as confirmed (the operator's own administrator, the
+    demo accounts)."""
     email = normalise_email(email)
     _ensure_email_free(email)
     if check_password:
@@ -80,6 +83,7 @@ def create_user(
         sector=sector,
         role=role,
         password_hash=hash_password(password),
+        email_verified_at=utcnow() if verified else None,
     )
     db.session.add(user)
     db.session.flush()

@@ -477,3 +477,60 @@ def test_deletion_removes_follows_preferences_digests_reminders_and_mail(
         assert [m.recipient for m in mail] == [secretariat.email]
         assert mail[0].subject == "Svar fra Tidligere medlem"
         assert member.display_name not in mail[0].text_body + mail[0].html_body
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "other"),
+    [("da", "Tidligere medlem", "Former member"), ("en", "Former member", "Tidligere medlem")],
+)
+def test_the_deleted_persons_label_is_in_the_readers_language(
+    app, make_user, client_as, make_vote_case, make_comment, secretariat, language, label, other
+):
+    from tests.conftest import cast
+    from thinktank.cases import lifecycle
+    from thinktank.transaction import transaction
+
+    person = make_user(display_name="Xenia Unikanavn")
+    vote = make_vote_case(visibility="public")
+    with app.app_context():
+        case = db.session.get(Case, vote.id)
+        db.session.expunge(case)
+    make_comment(case, person, body="Min holdning er klar.")
+    assert cast(client_as(person), vote.id, vote.positions[0], "Fordi.").status_code == 302
+    with app.test_request_context("/"), transaction():
+        lifecycle.transition(
+            db.session.get(User, secretariat.id),
+            db.session.get(Case, vote.id),
+            "close_voting",
+            reason="Test.",
+        )
+    client_as(person).post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
+    reader = app.test_client()
+    reader.post("/language", data={"language": language, "next": "/"})
+    html = reader.get(f"/cases/{vote.id}").get_data(as_text=True)
+    thread = html.split('class="comment-author"', 1)[1].split("</h3>", 1)[0]
+    assert label in thread and other not in thread
+    votes = html.split('class="vote-who"', 1)[1].split("</p>", 1)[0]
+    assert label in votes and other not in votes
+    assert "Xenia Unikanavn" not in html
+    with app.app_context():  # what is stored stays the Danish label (the API gives it so)
+        assert db.session.get(User, person.id).display_name == "Tidligere medlem"
+
+
+def test_a_deleted_readers_label_in_english(app, client_as, reader):
+    from thinktank.accounts.names import shown_name
+
+    client_as(reader).post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
+    with app.test_request_context("/"):
+        from flask_babel import force_locale
+
+        user = db.session.get(User, reader.id)
+        with force_locale("en"):
+            assert (
+                shown_name(user) == "Deleted user"
+                and shown_name("Slettet bruger") == "Deleted user"
+            )
+            assert shown_name("Tidligere medlem") == "Former member"
+            assert shown_name("Anne Andersen") == "Anne Andersen" and shown_name(None) == ""
+        with force_locale("da"):
+            assert shown_name(user) == "Slettet bruger"

@@ -15,10 +15,9 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 
+from thinktank.accounts import names
 from thinktank.accounts.models import Invitation, User, new_session_token
 from thinktank.accounts.roles import Role
 from thinktank.accounts.service import hash_password
@@ -65,10 +64,10 @@ def erasers() -> list[Eraser]:
     return list(_ERASERS.values())
 
 
-def anonymous_label(user: User, locale: str = "da") -> str:
-    """The name a deleted person's contributions are shown under (stored in Danish)."""
-    with force_locale(locale):
-        return _("Deleted user") if user.role == Role.READER else _("Former member")
+def anonymous_label(user: User, locale: str = names.STORED_LOCALE) -> str:
+    """The name a deleted person's contributions are shown under (stored in Danish; pages
+    show it in the reader's language through ``names.shown_name``)."""
+    return names.anonymous_label(user.role, locale)
 
 
 def _scrub(text: str, erasure: Erasure) -> str:

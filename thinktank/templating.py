@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from thinktank.accounts.names import shown_name
 from thinktank.inputs import bounded_int
 from thinktank.models import local_today
 from thinktank.permissions import can
@@ -74,7 +73,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         datetime=datetime_text, date=date_text, iso=iso, cooked=cooked, number=format_number
     )
-    app.jinja_env.filters["person"] = shown_name  # every person's name a page shows
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["canonical_url"] = canonical_url
     app.jinja_env.globals["local_today"] = local_today

@@ -6,7 +6,6 @@ every name they show (a :class:`User` or a name kept in a frozen snapshot)."""
 from __future__ import annotations
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from thinktank.accounts.models import User
@@ -19,10 +18,14 @@ STORED_LOCALE = "da"
 _stored: dict[str, object] = {}
 
 
+def _label(role: Role):
+    return DELETED_USER if role == Role.READER else FORMER_MEMBER
+
+
 def anonymous_label(role: Role, locale: str = STORED_LOCALE) -> str:
     """The name a deleted person's contributions are shown under (stored in Danish)."""
     with force_locale(locale):
-        return _("Deleted user") if role == Role.READER else _("Former member")
+        return str(_label(role))
 
 
 def _stored_labels() -> dict[str, object]:
@@ -38,7 +41,7 @@ def shown_name(value) -> str:
         return ""
     if isinstance(value, User):
         if value.deleted_at is not None:
-            return str(DELETED_USER if value.role == Role.READER else FORMER_MEMBER)
+            return str(_label(value.role))
         return value.display_name
     text = str(value)
     label = _stored_labels().get(text)

@@ -27,6 +27,7 @@ from thinktank import create_app
 from thinktank.accounts.models import User
 from thinktank.accounts.roles import Role, Sector
 from thinktank.extensions import db
+from thinktank.models import utcnow
 
 PASSWORD = "en lang og sikker sætning"
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")  # once: scrypt is slow
@@ -274,6 +275,8 @@ def make_user(app) -> Callable[..., User]:
             "sector": Sector.MUNICIPALITY,
             "role": role,
             "password_hash": _PASSWORD_HASH,
+            # as invited accounts are; pass email_verified_at=None for an unconfirmed one
+            "email_verified_at": utcnow(),
         } | fields
         with app.app_context():
             user = User(**values)

@@ -496,3 +496,72 @@ def test_the_notification_list_and_header_count_run_a_fixed_number_of_queries(
     with count_queries() as log:
         assert client.get("/notifications").status_code == 200
     assert log.count <= 8
+
+
+# --- a confirmed address ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.READER, Role.MEMBER, Role.SECRETARIAT, Role.ADMIN])
+def test_an_unconfirmed_address_cannot_follow_or_choose_email_but_can_stop_following(
+    app, client_as, make_user, make_case, make_recommendation, role
+):
+    from thinktank.notifications.models import Follow
+
+    user = make_user(role, email_verified_at=None)
+    client = client_as(user)
+    case = make_case(state="open", visibility="public")
+    recommendation = make_recommendation("published")
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f'action="/cases/{case.id}/follow"' not in page
+    assert "Din e-mailadresse er ikke bekræftet endnu" in page and 'href="/reset"' in page
+    assert client.post(f"/cases/{case.id}/follow", data={"follow": "1"}).status_code == 403
+    followed = f"/recommendations/{recommendation.id}/follow"
+    assert client.post(followed, data={"follow": "1"}).status_code == 403
+    preferences = client.get("/profile/notifications")
+    assert preferences.status_code == 200
+    assert "Din e-mailadresse er ikke bekræftet endnu" in page_text(preferences)
+    assert 'name="mentions"' not in preferences.get_data(as_text=True)
+    assert client.post("/profile/notifications", data={"mentions": "never"}).status_code == 403
+    with app.app_context():  # followed automatically before: stopping still works
+        db.session.add(Follow(user_id=user.id, case_id=case.id, created_at=utcnow()))
+        db.session.commit()
+    assert "Stop med at følge" in page_text(client.get(f"/cases/{case.id}"))
+    assert client.post(f"/cases/{case.id}/follow", data={"follow": "0"}).status_code == 302
+    with app.app_context():
+        assert not db.session.scalar(select(func.count()).where(Follow.user_id == user.id))
+
+
+def test_a_confirmed_address_follows_and_chooses(client_as, member, make_case):
+    case = make_case(state="open", visibility="public")
+    client = client_as(member)
+    assert f'action="/cases/{case.id}/follow"' in client.get(f"/cases/{case.id}").get_data(
+        as_text=True
+    )
+    assert client.post(f"/cases/{case.id}/follow", data={"follow": "1"}).status_code == 302
+    assert 'name="mentions"' in client.get("/profile/notifications").get_data(as_text=True)
+
+
+def test_no_email_goes_to_an_unconfirmed_address(app, make_user, member):
+    from thinktank.notifications.service import notify
+
+    unconfirmed = make_user(Role.MEMBER, email_verified_at=None)
+    with app.test_request_context("/"), transaction():
+        actor = db.session.get(User, member.id)
+        for user_id in (unconfirmed.id, member.id):
+            notify(
+                user_id,
+                "mention",
+                actor=actor if user_id != member.id else None,
+                url="/x",
+                title="Sag",
+            )
+    with app.app_context():
+        recipients = db.session.scalars(select(OutboxMessage.recipient)).all()
+        assert recipients == [member.email]  # the in-app notification still reaches both
+        assert db.session.scalar(select(func.count()).select_from(Notification)) == 2
+
+
+def test_demo_accounts_have_confirmed_addresses(app, seeded):
+    with app.app_context():
+        users = db.session.scalars(select(User)).all()
+        assert users and all(user.email_verified_at is not None for user in users)

@@ -61,7 +61,10 @@ ALLOWED = {
     # the export marks which log entries the person made themselves; it decides nothing
     ("thinktank/privacy/collectors.py", '"by_you": e.actor_id == user.id'),
     # which anonymous label a deleted account's contributions get (a reader's or a member's)
-    ("thinktank/privacy/erasure.py", 'if user.role == Role.READER else _("Former member")'),
+    (
+        "thinktank/accounts/names.py",
+        "return DELETED_USER if role == Role.READER else FORMER_MEMBER",
+    ),
     # picks the secretariat account a deleted member's drafts are handed to
     ("thinktank/privacy/erasure.py", ".where(User.role == Role.SECRETARIAT, User.active.is_(True)"),
     # the log records whether an administrator deleted the account

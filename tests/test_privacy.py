@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from sqlalchemy import JSON, String, Text, select
 
-from tests.conftest import PASSWORD, mailed_link, page_text
+from tests.conftest import PASSWORD, delivered_mail, mailed_link, page_text
 from thinktank.accounts.models import User
 from thinktank.audit.models import AuditEvent
 from thinktank.cases.models import Case
@@ -53,6 +53,9 @@ KINDS = (
     "cosignatures",
     "adoptions",
     "notifications",
+    "follows",
+    "notification_preferences",
+    "emails",
     "invitations_sent",
     "audit_log",
 )
@@ -84,6 +87,38 @@ def test_demo_member_downloads_every_kind_of_their_data(app, seeded, client_as):
     assert data["interests"]
     assert data["audit_log"]
     assert f"Comments / Kommentarer ({own_comments})" in export["summary"]
+
+
+def test_export_holds_follows_preferences_and_the_mails_sent_to_the_person(
+    app, client_as, make_case, member, reader
+):
+    case = make_case(state="open", visibility="public", title="Chatbot i borgerservice")
+    client = client_as(member)
+    client.post(f"/cases/{case.id}/follow", data={"follow": "1"})
+    client.post("/profile/notifications", data={"mentions": "weekly"})
+    client.post("/reset", data={"email": member.email})
+    client_as(reader).post("/logout", data={})
+    anonymous = app.test_client()
+    anonymous.post("/reset", data={"email": reader.email})  # someone else's mail
+    export = _unzip(client.post("/profile/data", data={}))
+    data = export["data"]
+    [followed] = [f for f in data["follows"] if f["kind"] == "case" and f["id"] == case.id]
+    assert followed["title"] == "Chatbot i borgerservice" and followed["since"]
+    assert followed["url"].startswith(app.config["BASE_URL"] + f"/cases/{case.id}")
+    preferences = {p["kind"]: p for p in data["notification_preferences"]}
+    assert preferences["mentions"] == {"kind": "mentions", "delivery": "weekly", "default": False}
+    assert preferences["replies"]["default"] is True
+    [mail] = data["emails"]
+    assert mail["kind"] == "password_reset" and mail["status"] == "pending" and mail["created_at"]
+    assert set(mail) == {"id", "subject", "kind", "status", "created_at", "sent_at"}
+    with app.app_context():
+        delivered_mail()
+    sent = _unzip(client.post("/profile/data", data={}))["data"]["emails"]
+    assert [m["status"] for m in sent] == ["sent"] and sent[0]["sent_at"]
+    assert reader.email not in json.dumps(sent)
+    assert "Chatbot i borgerservice" in export["summary"]
+    assert "mentions: weekly" in export["summary"]
+    assert "E-mails sent to you / E-mails sendt til dig (1)" in export["summary"]
 
 
 def test_export_holds_nothing_about_other_people(app, seeded, client_as):
@@ -118,7 +153,7 @@ def test_export_of_many_comments_runs_a_bounded_number_of_queries(
     with count_queries() as log:
         data = _unzip(client.post("/profile/data", data={}))["data"]
     assert len(data["comments"]) == 1000
-    assert log.count <= 25, str(log)
+    assert log.count <= 30, str(log)  # a fixed number per kind of data
 
 
 def _discussion_id(app, case_id: int) -> int:
@@ -404,3 +439,98 @@ def test_an_account_is_deleted_only_once(app, client_as, admin, member):
             db.session.scalar(select(db.func.count()).where(AuditEvent.action == "account_deleted"))
             == 1
         )
+
+
+def test_deletion_removes_follows_preferences_digests_reminders_and_mail(
+    app, client_as, make_vote_case, member, secretariat
+):
+    from datetime import UTC, datetime
+
+    from thinktank.mail import OutboxMessage, send_mail
+    from thinktank.notifications.models import DigestSent, Follow, NotificationPreference
+    from thinktank.voting.models import ClosingReminder
+
+    vote = make_vote_case()
+    client = client_as(member)
+    client.post(f"/cases/{vote.id}/follow", data={"follow": "1"})
+    client.post("/profile/notifications", data={"mentions": "weekly"})
+    client.post("/reset", data={"email": member.email})
+    with app.test_request_context("/"):
+        db.session.add(
+            DigestSent(user_id=member.id, frequency="daily", period_start=datetime.now(UTC))
+        )
+        db.session.add(ClosingReminder(case_id=vote.id, user_id=member.id))
+        # mail to someone else that names the person keeps going, without the name
+        send_mail(
+            secretariat.email, f"Svar fra {member.display_name}", f"{member.display_name} svarede"
+        )
+        db.session.commit()
+    tables = (Follow, NotificationPreference, DigestSent, ClosingReminder)
+    with app.app_context():
+        for model in tables:
+            assert db.session.scalar(select(db.func.count()).where(model.user_id == member.id))
+    client.post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
+    with app.app_context():
+        for model in tables:
+            assert not db.session.scalar(select(db.func.count()).where(model.user_id == member.id))
+        mail = db.session.scalars(select(OutboxMessage)).all()
+        assert [m.recipient for m in mail] == [secretariat.email]
+        assert mail[0].subject == "Svar fra Tidligere medlem"
+        assert member.display_name not in mail[0].text_body + mail[0].html_body
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "other"),
+    [("da", "Tidligere medlem", "Former member"), ("en", "Former member", "Tidligere medlem")],
+)
+def test_the_deleted_persons_label_is_in_the_readers_language(
+    app, make_user, client_as, make_vote_case, make_comment, secretariat, language, label, other
+):
+    from tests.conftest import cast
+    from thinktank.cases import lifecycle
+    from thinktank.transaction import transaction
+
+    person = make_user(display_name="Xenia Unikanavn")
+    vote = make_vote_case(visibility="public")
+    with app.app_context():
+        case = db.session.get(Case, vote.id)
+        db.session.expunge(case)
+    make_comment(case, person, body="Min holdning er klar.")
+    assert cast(client_as(person), vote.id, vote.positions[0], "Fordi.").status_code == 302
+    with app.test_request_context("/"), transaction():
+        lifecycle.transition(
+            db.session.get(User, secretariat.id),
+            db.session.get(Case, vote.id),
+            "close_voting",
+            reason="Test.",
+        )
+    client_as(person).post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
+    reader = app.test_client()
+    reader.post("/language", data={"language": language, "next": "/"})
+    html = reader.get(f"/cases/{vote.id}").get_data(as_text=True)
+    thread = html.split('class="comment-author"', 1)[1].split("</h3>", 1)[0]
+    assert label in thread and other not in thread
+    votes = html.split('class="vote-who"', 1)[1].split("</p>", 1)[0]
+    assert label in votes and other not in votes
+    assert "Xenia Unikanavn" not in html
+    with app.app_context():  # what is stored stays the Danish label (the API gives it so)
+        assert db.session.get(User, person.id).display_name == "Tidligere medlem"
+
+
+def test_a_deleted_readers_label_in_english(app, client_as, reader):
+    from thinktank.accounts.names import shown_name
+
+    client_as(reader).post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
+    with app.test_request_context("/"):
+        from flask_babel import force_locale
+
+        user = db.session.get(User, reader.id)
+        with force_locale("en"):
+            assert (
+                shown_name(user) == "Deleted user"
+                and shown_name("Slettet bruger") == "Deleted user"
+            )
+            assert shown_name("Tidligere medlem") == "Former member"
+            assert shown_name("Anne Andersen") == "Anne Andersen" and shown_name(None) == ""
+        with force_locale("da"):
+            assert shown_name(user) == "Slettet bruger"

@@ -41,6 +41,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from thinktank.audit.service import details as event_details
 
     app.jinja_env.globals["event_details"] = event_details
+    # Every person's name a page shows (a deleted person's label in the reader's language).
+    from thinktank.accounts.names import shown_name
+
+    app.jinja_env.filters["person"] = shown_name
     _register_blueprints(app)
 
     from thinktank import cli

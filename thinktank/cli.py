@@ -35,7 +35,7 @@ def create_admin(email: str, name: str, password: str | None, promote: bool) -> 
     try:
         with transaction():
             user = accounts.create_user(
-                email=email, display_name=name, password=password, role=Role.ADMIN
+                email=email, display_name=name, password=password, role=Role.ADMIN, verified=True
             )
     except ValidationFailed as error:
         raise click.ClickException(error.message) from None

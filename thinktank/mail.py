@@ -42,6 +42,8 @@ PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 MAX_ATTEMPTS = 8
 #: A row left ``sending`` this long belongs to a sender that died: it is offered again.
 STALE_CLAIM = timedelta(minutes=15)
+#: The header that says what sort of e-mail a message is (``send_mail(kind=…)``).
+KIND_HEADER = "X-Thinktank-Kind"
 
 
 class OutboxMessage(db.Model):
@@ -98,14 +100,20 @@ def send_mail(
     *,
     html_body: str | None = None,
     headers: dict[str, str] | None = None,
+    kind: str = "",
 ) -> OutboxMessage:
-    """Queue an e-mail (plain text, with an HTML alternative) in the current transaction."""
+    """Queue an e-mail (plain text, with an HTML alternative) in the current transaction.
+    ``kind`` (what sort of e-mail it is) travels as the ``X-Thinktank-Kind`` header; the data
+    export lists it with each e-mail a person was sent."""
+    headers = dict(headers or {})
+    if kind:
+        headers[KIND_HEADER] = kind
     message = OutboxMessage(
         recipient=to,
         subject=subject.replace("\n", " ").strip()[:300],
         text_body=body,
         html_body=html_body if html_body is not None else text_to_html(body),
-        headers=dict(headers or {}),
+        headers=headers,
         message_id=_message_id(),
         status=PENDING,
         attempts=0,

@@ -51,6 +51,7 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
             "(it expires in 2 days):\n%(link)s\n\nIf you did not ask for this, ignore this e-mail.",
             link=link,
         ),
+        kind="email_change",
     )
     send_mail(
         user.email,
@@ -61,6 +62,7 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
             "you, change your password and tell the secretariat.",
             email=new_email,
         ),
+        kind="email_change",
     )
     record("email_change_requested", actor=user, subject=user)
 

@@ -62,7 +62,7 @@ def start_registration(
         lifetime=ngettext("%(num)d day", "%(num)d days", days),
         link=url_for("accounts.confirm_registration", token=token, _external=True),
     )
-    send_mail(email, _("Confirm your registration"), body)
+    send_mail(email, _("Confirm your registration"), body, kind="registration")
 
 
 def _mail_account_exists(user: User) -> None:
@@ -75,7 +75,7 @@ def _mail_account_exists(user: User) -> None:
         login=url_for("accounts.login", _external=True),
         reset=url_for("accounts.request_reset", _external=True),
     )
-    send_mail(user.email, _("You already have an account"), body)
+    send_mail(user.email, _("You already have an account"), body, kind="registration")
 
 
 def _problem() -> TokenProblem:

@@ -67,8 +67,11 @@ def create_user(
     organisation: str = "",
     sector: Sector | None = None,
     check_password: bool = True,
+    verified: bool = False,
 ) -> User:
-    """Create an account (no commit). ``check_password=False`` only for demo data and tests."""
+    """Create an account (no commit). ``check_password=False`` only for demo data and tests;
+    ``verified``: the address counts as confirmed (the operator's own administrator, the
+    demo accounts)."""
     email = normalise_email(email)
     _ensure_email_free(email)
     if check_password:
@@ -80,6 +83,7 @@ def create_user(
         sector=sector,
         role=role,
         password_hash=hash_password(password),
+        email_verified_at=utcnow() if verified else None,
     )
     db.session.add(user)
     db.session.flush()
@@ -183,7 +187,7 @@ def _send_invitation(invitation: Invitation, actor: User) -> None:
         lifetime=ngettext("%(num)d day", "%(num)d days", days),
         link=invitation_link(invitation),
     )
-    send_mail(invitation.email, _("Invitation to KL's think tank"), body)
+    send_mail(invitation.email, _("Invitation to KL's think tank"), body, kind="invitation")
 
 
 def invitation_from_token(token: str) -> Invitation:
@@ -289,7 +293,7 @@ def request_password_reset(email: str) -> None:
         lifetime=ngettext("%(num)d hour", "%(num)d hours", hours),
         link=link,
     )
-    send_mail(user.email, _("Reset your password"), body)
+    send_mail(user.email, _("Reset your password"), body, kind="password_reset")
 
 
 def user_from_reset_token(token: str) -> User:

@@ -29,10 +29,12 @@ def _url(case: Case) -> str:
 
 def follow_section(case: Case, user) -> dict | None:
     """The follow button, for anyone logged in who sees the case."""
-    if not can(user, "follow_case", case):
+    if not can(user, "read_notifications"):
         return None
+    following = follows.is_following(user, follows.CASE, case.id)
     return {
-        "following": follows.is_following(user, follows.CASE, case.id),
+        "following": following,
+        "may_follow": can(user, "follow_case", case),
         "action": url_for("cases.follow", case_id=case.id),
         "what": "case",
     }

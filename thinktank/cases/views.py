@@ -129,7 +129,8 @@ def show(case_id: int, slug: str | None = None):
 @permission_required("read_notifications")
 def follow(case_id: int):
     case = service.visible_case(current_user, case_id)
-    require("follow_case", case)
+    if request.form.get("follow") != "0":  # anyone may stop following
+        require("follow_case", case)
     with transaction():
         if request.form.get("follow") == "0":
             follows.unfollow(current_user, follows.CASE, case.id)

@@ -73,6 +73,7 @@ def seed_accounts(content: DemoContent) -> dict[str, User]:
                 organisation=account.organisation,
                 sector=account.sector,
                 check_password=False,
+                verified=True,
             )
     db.session.flush()
     return existing

@@ -8,6 +8,7 @@ from flask import current_app, render_template, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from thinktank.mail import send_mail
+from thinktank.permissions import can
 
 _UNSUBSCRIBE_SALT = "thinktank-unsubscribe"
 
@@ -51,7 +52,10 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
 def queue(user, kind: str, *, subject: str, groups, why: str, intro: str = "") -> None:
     """Queue one e-mail to ``user`` about ``kind``; ``groups`` are (heading, [(text, link)])
     (the digest's are one per case or recommendation; a single event's heading is empty).
-    Call inside ``force_locale`` of the recipient's language."""
+    Call inside ``force_locale`` of the recipient's language. Nothing is sent to an address
+    the person has not confirmed (``use_verified_email``)."""
+    if not can(user, "use_verified_email"):
+        return
     unsubscribe = url_for(
         "notifications.unsubscribe", token=unsubscribe_token(user.id, kind), _external=True
     )
@@ -73,4 +77,5 @@ def queue(user, kind: str, *, subject: str, groups, why: str, intro: str = "") -
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Content-Language": locale_of(user),
         },
+        kind=kind,
     )

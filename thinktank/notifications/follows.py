@@ -34,6 +34,11 @@ def describe_with(kind: str, describer: Callable[[list[int]], dict[int, Followed
     _describers[kind] = describer
 
 
+def described(kind: str, ids: list[int]) -> dict[int, Followed]:
+    """How the followed things of one kind read, for those the current user may see."""
+    return _describers[kind](ids) if ids else {}
+
+
 def _where(user_id: int, kind: str, subject_id: int):
     return (Follow.user_id == user_id, _COLUMNS[kind] == subject_id)
 

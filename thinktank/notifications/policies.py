@@ -15,9 +15,10 @@ def can_open(user, notification) -> bool:
 
 
 def can_follow_if(view_action: str):
-    """Following a case or recommendation: anyone logged in who may see it."""
+    """Following a case or recommendation: anyone logged in who may see it, once their
+    e-mail address is confirmed (stopping needs no confirmed address)."""
 
     def can_follow(user, obj) -> bool:
-        return can_read(user) and can(user, view_action, obj)
+        return can(user, "use_verified_email") and can(user, view_action, obj)
 
     return can_follow

@@ -13,7 +13,7 @@ from thinktank.extensions import csrf
 from thinktank.notifications import emails, follows, service
 from thinktank.notifications.forms import preferences_form
 from thinktank.pagination import paginate
-from thinktank.permissions import can, permission_required
+from thinktank.permissions import can, permission_required, require
 from thinktank.transaction import transaction
 
 bp = Blueprint("notifications", __name__)
@@ -61,6 +61,8 @@ def following():
 @bp.route("/profile/notifications", methods=["GET", "POST"])
 @permission_required("edit_profile")
 def preferences():
+    if request.method == "POST":
+        require("use_verified_email")
     current = service.preferences([current_user.id])[current_user.id]
     form = preferences_form(
         current_user, current, request.form if request.method == "POST" else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from thinktank.accounts.models import Invitation
 from thinktank.audit.models import AuditEvent
@@ -14,8 +14,12 @@ from thinktank.audit.service import describe
 from thinktank.cases.models import Case
 from thinktank.discussion.models import Comment, CommentRevision, Discussion
 from thinktank.extensions import db
+from thinktank.mail import KIND_HEADER, OutboxMessage
 from thinktank.members.models import Interest
-from thinktank.notifications.models import Notification
+from thinktank.notifications import follows as following
+from thinktank.notifications.emails import absolute
+from thinktank.notifications.models import Follow, Notification
+from thinktank.notifications.service import mail_kinds_for, preferences
 from thinktank.privacy.export import Collector, plain
 from thinktank.recommendations.models import (
     Adoption,
@@ -177,6 +181,62 @@ def notifications(user) -> list[dict]:
     ]
 
 
+def follows(user) -> list[dict]:
+    """What the person follows, since when, and the page (its title and address only where
+    the person may still see it)."""
+    rows = list(
+        db.session.scalars(
+            select(Follow).where(Follow.user_id == user.id).order_by(Follow.created_at, Follow.id)
+        )
+    )
+    kinds = {following.CASE: "case_id", following.RECOMMENDATION: "recommendation_id"}
+    found = []
+    described = {
+        kind: following.described(kind, [getattr(r, column) for r in rows if getattr(r, column)])
+        for kind, column in kinds.items()
+    }
+    for row in rows:
+        kind = following.CASE if row.case_id else following.RECOMMENDATION
+        subject_id = getattr(row, kinds[kind])
+        page = described[kind].get(subject_id)
+        found.append(
+            {
+                "kind": kind,
+                "id": subject_id,
+                "title": page.title if page else "",
+                "url": absolute(page.url) if page else "",
+                "since": plain(row.created_at),
+            }
+        )
+    return found
+
+
+def notification_preferences(user) -> list[dict]:
+    """How the person gets each kind of event by e-mail (``default``: not chosen by them)."""
+    chosen = preferences([user.id])[user.id]
+    defaults = {m.name: m.default for m in mail_kinds_for(user)}
+    return [
+        {"kind": name, "delivery": chosen[name], "default": chosen[name] == default}
+        for name, default in defaults.items()
+    ]
+
+
+def emails(user) -> list[dict]:
+    """The e-mails sent (or waiting to be sent) to the person's address; never the bodies of
+    mail to anyone else."""
+    return [
+        {
+            **_row(m, "id", "subject", "status", "created_at", "sent_at"),
+            "kind": (m.headers or {}).get(KIND_HEADER, ""),
+        }
+        for m in db.session.scalars(
+            select(OutboxMessage)
+            .where(func.lower(OutboxMessage.recipient) == user.email.lower())
+            .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        )
+    ]
+
+
 def invitations_sent(user) -> list[dict]:
     # the addresses are the ones the person typed in themselves
     return [
@@ -305,6 +365,29 @@ COLLECTORS = [
         "A list: id, kind, url, data, created_at, read_at.",
         notifications,
         lambda n: f"{n['created_at']} {n['kind']} {n['url']}",
+    ),
+    Collector(
+        "follows",
+        "Following / Følger",
+        "A list: kind (case or recommendation), id, title, url (the page), since.",
+        follows,
+        lambda f: f"{f['kind']} {f['id']} {f['title']} {f['url']} (since {f['since']})",
+    ),
+    Collector(
+        "notification_preferences",
+        "E-mail preferences / E-mail-indstillinger",
+        "A list: kind (of event), delivery (immediately, daily, weekly, never), default "
+        "(whether it is the default rather than your own choice).",
+        notification_preferences,
+        lambda p: f"{p['kind']}: {p['delivery']}" + (" (default)" if p["default"] else ""),
+    ),
+    Collector(
+        "emails",
+        "E-mails sent to you / E-mails sendt til dig",
+        "A list: id, subject, kind, status (pending, sending, sent, failed), created_at "
+        "(queued), sent_at.",
+        emails,
+        lambda m: f"{m['created_at']} {m['kind']}: {m['subject']} ({m['status']})",
     ),
     Collector(
         "invitations_sent",

@@ -9,15 +9,15 @@ and get the label instead of the name, organisation and interests (the one rewri
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 
+from thinktank.accounts import names
 from thinktank.accounts.models import Invitation, User, new_session_token
 from thinktank.accounts.roles import Role
 from thinktank.accounts.service import hash_password
@@ -27,12 +27,13 @@ from thinktank.cases.vocabulary import CaseState
 from thinktank.discussion.models import Comment, CommentRevision
 from thinktank.extensions import db
 from thinktank.frozen import rewriting
+from thinktank.mail import OutboxMessage
 from thinktank.members.models import Interest
 from thinktank.models import utcnow
-from thinktank.notifications.models import Notification
+from thinktank.notifications.models import DigestSent, Follow, Notification, NotificationPreference
 from thinktank.recommendations.models import RecommendationVersion
 from thinktank.registry import put
-from thinktank.voting.models import VoteResult
+from thinktank.voting.models import ClosingReminder, VoteResult
 
 
 @dataclass
@@ -63,10 +64,10 @@ def erasers() -> list[Eraser]:
     return list(_ERASERS.values())
 
 
-def anonymous_label(user: User, locale: str = "da") -> str:
-    """The name a deleted person's contributions are shown under (stored in Danish)."""
-    with force_locale(locale):
-        return _("Deleted user") if user.role == Role.READER else _("Former member")
+def anonymous_label(user: User, locale: str = names.STORED_LOCALE) -> str:
+    """The name a deleted person's contributions are shown under (stored in Danish; pages
+    show it in the reader's language through ``names.shown_name``)."""
+    return names.anonymous_label(user.role, locale)
 
 
 def _scrub(text: str, erasure: Erasure) -> str:
@@ -74,6 +75,13 @@ def _scrub(text: str, erasure: Erasure) -> str:
         if secret:
             text = text.replace(secret, erasure.label)
     return text
+
+
+def _scrub_html(text: str, erasure: Erasure) -> str:
+    for secret in (erasure.email, erasure.name):
+        if secret:
+            text = text.replace(html.escape(secret), html.escape(erasure.label))
+    return _scrub(text, erasure)
 
 
 # --- the erasers, in the order they run -------------------------------------------------
@@ -217,6 +225,55 @@ def anonymise_published_versions(erasure: Erasure) -> None:
                 erasure.count("published_versions", 1)
 
 
+def erase_mail(erasure: Erasure) -> None:
+    """E-mail to the person's address goes (sent or not: the address is personal data); mail
+    to others that names them keeps going, with the label instead of the name and address."""
+    email = erasure.email
+    if email:
+        result = db.session.execute(
+            delete(OutboxMessage).where(func.lower(OutboxMessage.recipient) == email.lower())
+        )
+        erasure.count("mail", result.rowcount or 0)
+    secrets_ = [s for s in (erasure.email, erasure.name) if s]
+    if not secrets_:
+        return
+    fields = (OutboxMessage.subject, OutboxMessage.text_body, OutboxMessage.html_body)
+    found = db.session.scalars(
+        select(OutboxMessage).where(
+            or_(*(f.contains(s) for f in fields for s in {*secrets_, *map(html.escape, secrets_)}))
+        )
+    )
+    for message in found:
+        message.subject = _scrub(message.subject, erasure)[:300]
+        message.text_body = _scrub(message.text_body, erasure)
+        message.html_body = _scrub_html(message.html_body, erasure)
+        erasure.count("mail_naming", 1)
+
+
+def erase_follows(erasure: Erasure) -> None:
+    result = db.session.execute(delete(Follow).where(Follow.user_id == erasure.user.id))
+    erasure.count("follows", result.rowcount or 0)
+
+
+def erase_notification_preferences(erasure: Erasure) -> None:
+    result = db.session.execute(
+        delete(NotificationPreference).where(NotificationPreference.user_id == erasure.user.id)
+    )
+    erasure.count("notification_preferences", result.rowcount or 0)
+
+
+def erase_digests_sent(erasure: Erasure) -> None:
+    result = db.session.execute(delete(DigestSent).where(DigestSent.user_id == erasure.user.id))
+    erasure.count("digests_sent", result.rowcount or 0)
+
+
+def erase_closing_reminders(erasure: Erasure) -> None:
+    result = db.session.execute(
+        delete(ClosingReminder).where(ClosingReminder.user_id == erasure.user.id)
+    )
+    erasure.count("closing_reminders", result.rowcount or 0)
+
+
 def erase_account(erasure: Erasure) -> None:
     """Last: the account keeps its id and role, and nothing else about the person."""
     user = erasure.user
@@ -233,8 +290,8 @@ def erase_account(erasure: Erasure) -> None:
     user.deleted_at = utcnow()
 
 
-#: The erasers in the order they run; wiring registers them (issue 15's follows and
-#: preferences add one entry each before ``erase_account``).
+#: The erasers in the order they run (``erase_account`` runs after them all); wiring
+#: registers them.
 ERASERS = [
     ("transfer_drafts", transfer_drafts),
     ("interests", erase_interests),
@@ -244,4 +301,9 @@ ERASERS = [
     ("mentions", unlink_mentions),
     ("frozen_vote_results", anonymise_vote_results),
     ("published_versions", anonymise_published_versions),
+    ("mail", erase_mail),
+    ("follows", erase_follows),
+    ("notification_preferences", erase_notification_preferences),
+    ("digests_sent", erase_digests_sent),
+    ("closing_reminders", erase_closing_reminders),
 ]

@@ -27,10 +27,12 @@ def show_url(recommendation: Recommendation) -> str:
 
 def follow_context(recommendation: Recommendation, user) -> dict | None:
     """The follow button, for anyone logged in who sees the recommendation."""
-    if not can(user, "follow_recommendation", recommendation):
+    if not can(user, "read_notifications"):
         return None
+    following = follows.is_following(user, follows.RECOMMENDATION, recommendation.id)
     return {
-        "following": follows.is_following(user, follows.RECOMMENDATION, recommendation.id),
+        "following": following,
+        "may_follow": can(user, "follow_recommendation", recommendation),
         "action": url_for("recommendations.follow", recommendation_id=recommendation.id),
         "what": "recommendation",
     }

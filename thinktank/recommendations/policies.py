@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from thinktank.accounts.roles import Role
-from thinktank.permissions import has_role
+from thinktank.permissions import can, has_role
 from thinktank.recommendations.models import Recommendation, Status
 
 
@@ -34,8 +34,11 @@ def can_cosign(user, opinion) -> bool:
 
 
 def can_adopt(user, recommendation: Recommendation) -> bool:
+    """Anyone logged in whose e-mail address is confirmed records that a municipality uses a
+    published recommendation."""
     return (
         has_role(user, Role.READER)
+        and can(user, "use_verified_email")
         and recommendation.is_published
         and recommendation.status != Status.WITHDRAWN
     )

@@ -142,7 +142,8 @@ def cite(recommendation_id: int, number: int, fmt: str):
 @permission_required("read_notifications")
 def follow(recommendation_id: int):
     recommendation = service.visible(current_user, recommendation_id)
-    require("follow_recommendation", recommendation)
+    if request.form.get("follow") != "0":  # anyone may stop following
+        require("follow_recommendation", recommendation)
     with transaction():
         if request.form.get("follow") == "0":
             follows.unfollow(current_user, follows.RECOMMENDATION, recommendation.id)

@@ -23,3 +23,29 @@ def test_migrations_match_the_models(app):
         )
         diff = compare_metadata(context, db.metadata)
     assert diff == []
+
+
+def test_accounts_without_a_confirmation_date_count_as_confirmed_after_upgrading(app, make_user):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from thinktank.accounts.models import User
+    from thinktank.models import utcnow
+
+    older = make_user(email="aeldre@kommune.dk", email_verified_at=None)
+    deleted = make_user(email="slettet@kommune.dk", email_verified_at=None)
+    confirmed = make_user(email="bekraeftet@kommune.dk")
+    with app.app_context():
+        db.session.get(User, deleted.id).deleted_at = utcnow()
+        db.session.commit()
+        kept = db.session.get(User, confirmed.id).email_verified_at
+        db.session.remove()
+        try:
+            downgrade(revision="0015_searchperf")
+            upgrade()
+        finally:
+            db.session.remove()
+        rows = dict(db.session.execute(text("SELECT id, email_verified_at FROM users")).all())
+        assert rows[older.id] is not None  # the creation time stands for the confirmation
+        assert rows[deleted.id] is None  # a deleted account is not brought back to life
+        assert db.session.get(User, confirmed.id).email_verified_at == kept

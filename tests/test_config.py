@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from thinktank import create_app
@@ -56,6 +58,15 @@ def test_development_accepts_a_short_key_of_its_own(monkeypatch, tmp_path):
     monkeypatch.setenv("THINKTANK_ENV", "development")
     monkeypatch.setenv("THINKTANK_SECRET_KEY", "dev")
     assert create_app().config["SECRET_KEY"] == "dev"
+
+
+def test_the_mail_retry_wait_is_given_in_seconds_in_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("THINKTANK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("THINKTANK_ENV", "development")
+    monkeypatch.setenv("THINKTANK_MAIL_RETRY_BASE", "90")
+    assert create_app().config["MAIL_RETRY_BASE"] == timedelta(seconds=90)
+    monkeypatch.delenv("THINKTANK_MAIL_RETRY_BASE")
+    assert create_app().config["MAIL_RETRY_BASE"] == timedelta(minutes=1)
 
 
 def test_production_without_base_url_stops_with_a_clear_message(monkeypatch, tmp_path):

@@ -118,6 +118,9 @@ def _derive(app: Flask) -> None:
             f"THINKTANK_ENV must be 'production' or 'development', not {env!r}."
         )
     production = env == "production"
+    # from the environment a wait is a number of seconds (JSON), the default a timedelta
+    if isinstance(config["MAIL_RETRY_BASE"], int | float):
+        config["MAIL_RETRY_BASE"] = timedelta(seconds=config["MAIL_RETRY_BASE"])
 
     if not config.get("SECRET_KEY"):
         if production and not config.get("TESTING"):

@@ -34,6 +34,14 @@ def _row(obj, *names: str) -> dict:
     return {name: plain(getattr(obj, name)) for name in names}
 
 
+def _owned(owner, user, names: str, order_by=()) -> list[dict]:
+    """The named fields (space-separated) of every row whose ``owner`` column is the person,
+    in ``order_by`` (else by id)."""
+    model = owner.class_
+    statement = select(model).where(owner == user.id).order_by(*(order_by or (model.id,)))
+    return [_row(row, *names.split()) for row in db.session.scalars(statement)]
+
+
 def account(user) -> dict:
     return _row(
         user,
@@ -102,19 +110,15 @@ def ballots(user) -> list[dict]:
 
 
 def positions(user) -> list[dict]:
-    return [
-        _row(p, "id", "case_id", "title", "explanation", "status", "rejection_reason", "created_at")
-        for p in db.session.scalars(
-            select(Position).where(Position.proposer_id == user.id).order_by(Position.id)
-        )
-    ]
+    return _owned(
+        Position.proposer_id,
+        user,
+        "id case_id title explanation status rejection_reason created_at",
+    )
 
 
 def cases(user) -> list[dict]:
-    return [
-        _row(c, "id", "title", "summary", "state", "visibility", "created_at")
-        for c in db.session.scalars(select(Case).where(Case.author_id == user.id).order_by(Case.id))
-    ]
+    return _owned(Case.author_id, user, "id title summary state visibility created_at")
 
 
 def interests(user) -> list[dict]:
@@ -127,25 +131,15 @@ def interests(user) -> list[dict]:
 
 
 def review_answers(user) -> list[dict]:
-    return [
-        _row(r, "id", "recommendation_id", "round", "response", "reason", "created_at")
-        for r in db.session.scalars(
-            select(ReviewResponse)
-            .where(ReviewResponse.member_id == user.id)
-            .order_by(ReviewResponse.id)
-        )
-    ]
+    return _owned(
+        ReviewResponse.member_id, user, "id recommendation_id round response reason created_at"
+    )
 
 
 def minority_opinions(user) -> list[dict]:
-    return [
-        _row(o, "id", "recommendation_id", "body", "created_at", "updated_at")
-        for o in db.session.scalars(
-            select(MinorityOpinion)
-            .where(MinorityOpinion.author_id == user.id)
-            .order_by(MinorityOpinion.id)
-        )
-    ]
+    return _owned(
+        MinorityOpinion.author_id, user, "id recommendation_id body created_at updated_at"
+    )
 
 
 def cosignatures(user) -> list[dict]:
@@ -162,23 +156,18 @@ def cosignatures(user) -> list[dict]:
 
 
 def adoptions(user) -> list[dict]:
-    return [
-        _row(a, "id", "recommendation_id", "municipality", "note", "status", "created_at")
-        for a in db.session.scalars(
-            select(Adoption).where(Adoption.user_id == user.id).order_by(Adoption.id)
-        )
-    ]
+    return _owned(
+        Adoption.user_id, user, "id recommendation_id municipality note status created_at"
+    )
 
 
 def notifications(user) -> list[dict]:
-    return [
-        _row(n, "id", "kind", "url", "data", "created_at", "read_at")
-        for n in db.session.scalars(
-            select(Notification)
-            .where(Notification.user_id == user.id)
-            .order_by(Notification.created_at, Notification.id)
-        )
-    ]
+    return _owned(
+        Notification.user_id,
+        user,
+        "id kind url data created_at read_at",
+        order_by=(Notification.created_at, Notification.id),
+    )
 
 
 def follows(user) -> list[dict]:

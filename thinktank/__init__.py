@@ -50,6 +50,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from thinktank import cli
 
     cli.init_app(app)
+    # last: a kept page is served after every other check and kept as its view made it
+    from thinktank import pagecache
+
+    pagecache.init_app(app)
     return app
 
 

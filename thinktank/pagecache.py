@@ -302,8 +302,7 @@ class PageCacheLayer:
 
         body = self.wsgi_app(environ, remember)
         planned = environ.get(_KEEP)
-        headers = seen.get("headers", [])
-        if planned is None or any(name.lower() == "set-cookie" for name, _ in headers):
+        if planned is None or not _final_answer_keepable(seen):
             return body
         try:
             data = b"".join(body)
@@ -311,7 +310,7 @@ class PageCacheLayer:
             if hasattr(body, "close"):
                 body.close()
         page_key, due_key, due, timeout = planned
-        stored = [(n, v) for n, v in headers if n not in (STATUS_HEADER, "Set-Cookie")]
+        stored = [(n, v) for n, v in seen["headers"] if n != STATUS_HEADER]
         try:
             self._backend().set_many(
                 {page_key: (seen["status"], stored, data), due_key: due}, timeout
@@ -326,6 +325,20 @@ _GENERATION_SQL = "SELECT token FROM page_generation WHERE id = 1"  # _ROW_ID
 _LOOKED_UP = "thinktank.page_cache.looked_up"
 _KEEP = "thinktank.page_cache.keep"
 _304_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Vary", "Date", "Expires")
+
+
+def _final_answer_keepable(seen: dict) -> bool:
+    """The answer as it leaves the app: a 200 that sets no cookie and that no header marks
+    as one visitor's own (``Cache-Control: private`` or ``no-store``)."""
+    if not seen.get("status", "").startswith("200"):
+        return False
+    for name, value in seen["headers"]:
+        lowered = name.lower()
+        if lowered == "set-cookie":
+            return False
+        if lowered == "cache-control" and ("private" in value or "no-store" in value):
+            return False
+    return True
 
 
 def _not_modified(environ, headers) -> bool:

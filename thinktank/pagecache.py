@@ -42,7 +42,7 @@ from sqlalchemy import String, event, inspect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.exceptions import HTTPException, SecurityError
-from werkzeug.http import parse_cookie
+from werkzeug.http import is_resource_modified, parse_cookie
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wsgi import get_host
 
@@ -63,6 +63,8 @@ _CACHE_ERRORS = (RedisError, OSError)
 _REQUEST = "page_cache"
 # Set on the session when a flush or bulk write touched a row shown to anonymous visitors.
 _CHANGED = "thinktank.page_cache_changed"
+# The token this session wrote last (a view that writes may keep its page under it).
+_WRITTEN = "thinktank.page_generation_written"
 # The due time of a generation with no due move at all.
 _NEVER = math.inf
 _ROW_ID = 1
@@ -197,6 +199,7 @@ def bump(session: Session) -> None:
         from sqlalchemy.dialects.sqlite import insert
     table = PageGeneration.__table__
     token = secrets.token_hex(8)
+    session.info[_WRITTEN] = token
     connection.execute(
         insert(table)
         .values(id=_ROW_ID, token=token)
@@ -242,9 +245,7 @@ class PageCacheLayer:
             token = self._generation()
         except SQLAlchemyError:  # the database is down: Flask answers with its outage page
             return self.wsgi_app(environ, start_response)
-        page_key, due_key = keys(
-            token, language, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
-        )
+        page_key, due_key = keys(token, language, *_address(environ))
         try:
             kept, due = self._backend().get_many(page_key, due_key)
         except _CACHE_ERRORS as error:
@@ -342,11 +343,16 @@ def _final_answer_keepable(seen: dict) -> bool:
 
 
 def _not_modified(environ, headers) -> bool:
+    """The kept page's validators match the request's (If-None-Match, If-Modified-Since)."""
     etag = next((value for name, value in headers if name == "ETag"), None)
-    wanted = environ.get("HTTP_IF_NONE_MATCH")
-    return bool(etag and wanted) and (
-        wanted.strip() == "*" or etag in [part.strip() for part in wanted.split(",")]
-    )
+    modified = next((value for name, value in headers if name == "Last-Modified"), None)
+    if etag is None and modified is None:
+        return False
+    return not is_resource_modified(environ, etag=etag, last_modified=modified)
+
+
+def _address(environ) -> tuple[str, str]:
+    return environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
 
 
 def keys(token: str, language: str, path: str, query: str) -> tuple[str, str]:
@@ -375,14 +381,8 @@ def _plan(environ) -> None:
         if made:
             with db.engine.connect() as connection:
                 token = connection.exec_driver_sql(_GENERATION_SQL).scalar() or "0"
-        due = None
-    page_key, due_key = keys(
-        token,
-        language,
-        request.environ.get("PATH_INFO", ""),
-        request.environ.get("QUERY_STRING", ""),
-    )
-    setattr(g, _REQUEST, (page_key, due_key, due))
+    page_key, due_key = keys(token, language, *_address(request.environ))
+    setattr(g, _REQUEST, (page_key, due_key, token, language))
     current_app.extensions["page_cache"]["misses"] += 1
 
 
@@ -398,10 +398,17 @@ def _after_view(response: Response) -> Response:
     response.headers[STATUS_HEADER] = "miss"
     if not _keepable(response):
         return response
-    page_key, due_key, due = planned
-    if due is None:
-        next_due = _next_due[0]() if _next_due else None
-        due = next_due.timestamp() if next_due is not None else _NEVER
+    page_key, due_key, token, language = planned
+    written = db.session.info.get(_WRITTEN)
+    if written is not None and written != token:
+        # The view wrote (e.g. closed a due vote) before it rendered: its page shows that
+        # generation, if nothing else was written since.
+        with db.engine.connect() as connection:
+            if connection.exec_driver_sql(_GENERATION_SQL).scalar() == written:
+                page_key, due_key = keys(written, language, *_address(request.environ))
+    # asked every time (not taken from the cache), so a page costs the same queries always
+    next_due = _next_due[0]() if _next_due else None
+    due = next_due.timestamp() if next_due is not None else _NEVER
     if due <= utcnow().timestamp():
         return response  # a move is due that this view does not make: show it fresh
     request.environ[_KEEP] = (page_key, due_key, due, current_app.config["PAGE_CACHE_TIMEOUT"])

@@ -90,7 +90,7 @@ def test_register_with_500_members_runs_a_fixed_number_of_queries(
             db.session.commit()
 
     add(5, "a")
-    client.get("/members/")
+    client.get("/")  # warm up on another page: a second visit would come from the page cache
     with count_queries() as few:
         assert client.get("/members/").status_code == 200
     add(495, "b")

@@ -67,7 +67,9 @@ def test_case_page_with_200_ballots_runs_a_fixed_number_of_queries(
             )
         cases[size] = vote
     client = role_clients[who]
-    client.get(f"/cases/{cases[2].id}")  # warm up (session, login)
+    # warm up (session, login) on another page: a visitor's second visit would be served
+    # from the page cache, and this counts what rendering the page takes
+    client.get("/cases/")
     with count_queries() as few:
         small = client.get(f"/cases/{cases[2].id}")
     with count_queries() as many:

@@ -38,8 +38,8 @@ BIN = Path(sys.executable).parent
 TARGET = 0.5  # each page: at least half of hello-world's requests per second
 WORKERS = 2
 CONNECTIONS = 4
-SECONDS = float(os.environ.get("THINKTANK_BENCH_SECONDS", "5"))
-ROUNDS = int(os.environ.get("THINKTANK_BENCH_ROUNDS", "3"))
+SECONDS = float(os.environ.get("THINKTANK_BENCH_SECONDS", "3"))
+ROUNDS = int(os.environ.get("THINKTANK_BENCH_ROUNDS", "5"))
 HEADING = "# Throughput benchmark"
 
 
@@ -222,13 +222,17 @@ def main() -> int:
 
 
 def _report(targets, rates, notes, use_wrk: bool) -> int:
+    """Each page's share is the median over the rounds of its rate over hello-world's rate in
+    the same round: on a shared machine the load changes from round to round."""
     hello_name = targets[0][0]
-    hello = statistics.median(rates[hello_name])
+    hello_rates = rates[hello_name]
     rows = []
     failed = []
     for name, _port, path in targets:
         rate = statistics.median(rates[name])
-        share = rate / hello
+        share = statistics.median(
+            page / hello for page, hello in zip(rates[name], hello_rates, strict=True)
+        )
         note = notes[name]
         served = (
             f"{note['hits'] / note['ok']:.0%}" if note["hits"] is not None and note["ok"] else "–"
@@ -251,8 +255,9 @@ def _report(targets, rates, notes, use_wrk: bool) -> int:
         f"{platform.python_version()}, {os.cpu_count()} CPU cores (load average "
         f"{load_average}), SQLite with the demo data. gunicorn with {WORKERS} sync workers for "
         f"both apps, side by side in one run; {generator} on the same machine; {ROUNDS} rounds "
-        f"of {SECONDS:g} s per page, alternating between the pages, median of the rounds. The "
-        f"app runs with production settings and the in-process page cache. Target: each page "
+        f"of {SECONDS:g} s per page, alternating between the pages; requests/s is the median "
+        f"of the rounds, the share of hello-world the median of each round's page/hello-world "
+        f"ratio. The app runs with production settings and the in-process page cache. Target: each page "
         f"at least {TARGET:g} of hello-world's requests per second.",
         "",
         "| page | path | requests/s | of hello-world | from the page cache | errors |",

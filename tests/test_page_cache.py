@@ -221,6 +221,18 @@ def test_the_page_cache_can_be_turned_off(make_app):
 # --- every write that changes an anonymous page ---------------------------------------------
 
 
+def test_the_wiring_installs_the_session_hook(app):
+    assert pagecache.installed()
+
+
+def test_a_write_gives_a_new_generation_in_its_own_transaction(app, make_case):
+    with app.app_context():
+        before = pagecache.read_generation(db.engine)
+    make_case(state="open", visibility="public")
+    with app.app_context():
+        assert pagecache.read_generation(db.engine) != before
+
+
 def test_a_new_comment_on_a_public_case(app, visitor, client_as, member, make_case):
     case = make_case(state="open", visibility="public")
     kept(visitor, f"/cases/{case.id}")

@@ -227,7 +227,10 @@ def feed():
         make_due_moves()
     entries = portal.feed_entries()
     body = render_template("recommendations/feed.xml", entries=entries, now=utcnow())
-    return Response(body, mimetype="application/atom+xml")
+    response = Response(body, mimetype="application/atom+xml")
+    if entries:  # published versions never change: the newest is when the feed last did
+        response.last_modified = entries[0].published_at
+    return response
 
 
 # --- drafting and review -----------------------------------------------------------------

@@ -178,9 +178,7 @@ def test_a_plain_next_page_still_works(client_as, member):
         "/login?next=/profile", data={"email": member.email, "password": PASSWORD}
     )
     assert response.headers["Location"] == "/profile"
-    assert client_as(None).get("/language/da?next=/cases/").headers["Location"] == (
-        "/cases/"
-    )
+    assert client_as(None).get("/language/da?next=/cases/").headers["Location"] == "/cases/"
 
 
 #: What a user might paste: a NUL (PostgreSQL refuses it in text), an ANSI colour

@@ -231,15 +231,21 @@ def fill(app, args) -> float:
         raw = db.engine.raw_connection()
         try:
             cursor = raw.cursor()
-            cursor.execute("DROP INDEX IF EXISTS ix_search_documents_vector")
+            cursor.execute("SET maintenance_work_mem = '256MB'")  # for the GIN builds
+            # the full-text indexes as the migrations made them, built again after the load
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE tablename = 'search_documents' AND indexdef LIKE '%USING gin%'"
+            )
+            indexes = cursor.fetchall()
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {name}")
             cursor.execute("TRUNCATE search_documents")
             with cursor.copy(f"COPY search_documents ({COLUMNS}) FROM STDIN") as copy:
                 for values in _rows(rng, args.cases, args.recommendations, args.comments, 60):
                     copy.write_row(values)
-            cursor.execute(
-                "CREATE INDEX ix_search_documents_vector ON search_documents "
-                "USING gin (search_vector)"
-            )
+            for _name, definition in indexes:
+                cursor.execute(definition)
             cursor.execute("ANALYZE search_documents")
             raw.commit()
         finally:

@@ -233,18 +233,34 @@ def _fetch(
             statement = statement.where(FILTERS[name][1] == value.value)
         statement = statement.order_by(*_PREORDER).limit(_cap() + 1)
         if _backend() == "postgresql":
-            candidates = statement.subquery()
-            tsquery = _tsquery(query)
+            # the candidates carry what ranks them, so only the page's rows are read again
+            candidates = statement.add_columns(
+                _VECTOR.label("vector"), SearchDocument.boost, SearchDocument.dated_at
+            ).subquery()
+            rank = func.ts_rank_cd(candidates.c.vector, _tsquery(query)) * candidates.c.boost
             ranked = (
-                select(SearchDocument, func.count().over().label("found"))
-                .where(SearchDocument.id.in_(select(candidates.c.id)))
-                .order_by(
-                    (func.ts_rank_cd(_VECTOR, tsquery) * SearchDocument.boost).desc(),
-                    SearchDocument.dated_at.desc(),
-                    SearchDocument.id.desc(),
+                select(
+                    candidates.c.id,
+                    func.count().over().label("found"),
+                    func.row_number()
+                    .over(
+                        order_by=(
+                            rank.desc(),
+                            candidates.c.dated_at.desc(),
+                            candidates.c.id.desc(),
+                        )
+                    )
+                    .label("place"),
                 )
+                .order_by(rank.desc(), candidates.c.dated_at.desc(), candidates.c.id.desc())
+                .limit(limit)
+                .offset(offset)
+                .subquery()
             )
-            hits, total = _with_headlines(ranked.limit(limit).offset(offset), query)
+            page = select(SearchDocument, ranked.c.found, ranked.c.place).join(
+                ranked, ranked.c.id == SearchDocument.id
+            )
+            hits, total = _with_headlines(page, query)
             found["total"] = total
             return hits
         candidates = statement.add_columns(order.element.label("relevance")).subquery()
@@ -311,7 +327,10 @@ def _with_headlines(statement, query: Query) -> tuple[list[Hit], int]:
     headline = func.ts_headline(
         literal_column("'danish'::regconfig"), source, _tsquery(query), _HEADLINE_OPTIONS
     )
-    rows = db.session.execute(select(document, page.c.found, headline)).all()
+    statement = select(document, page.c.found, headline)
+    if "place" in page.c:
+        statement = statement.order_by(page.c.place)
+    rows = db.session.execute(statement).all()
     hits = [Hit(found, text.mark(" ".join((marked or "").split()))) for found, _n, marked in rows]
     return hits, rows[0][1] if rows else 0
 

@@ -70,6 +70,11 @@ def test_on_postgresql_a_phrase_is_narrowed_by_its_pairs_of_lexemes(app):
         assert pairs(text.parse('-"kommunen borgeren" data')) is None
 
 
+def test_neighbouring_words_too_long_for_one_pair_are_saved_and_found(anonymous, make_case):
+    make_case(title="Meget lange ord", risks=f"{'a' * 1100} {'b' * 1100} kontakt borgeren.")
+    assert titles(anonymous, '"kontakt borgeren"') == ["Meget lange ord"]
+
+
 def test_every_word_must_match_and_a_minus_word_leaves_out(anonymous, make_case):
     make_case(title="Chatbot med generativ AI", summary="En sprogmodel svarer borgerne.")
     make_case(title="Chatbot med faste svar", summary="Regelbaseret chatbot i borgerservice.")

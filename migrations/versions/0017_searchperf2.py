@@ -37,6 +37,7 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT coalesce(array_to_tsvector(array_agg(DISTINCT one.lexeme || ' ' || next.lexeme)),
                   ''::tsvector)
   FROM at AS one JOIN at AS next ON next.position = one.position + 1
+  WHERE octet_length(one.lexeme) + octet_length(next.lexeme) < 2047  -- a lexeme's limit
 $$
 """
 COLUMNS = "search_vector, search_pairs, kind, domain, technology, state"

@@ -100,6 +100,9 @@ _LEXEMES = sql(
 )
 
 
+_MAX_LEXEME_BYTES = 2047
+
+
 def _tsquery_lexeme(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
@@ -128,6 +131,8 @@ def _phrase_pairs(query: Query) -> str | None:
         for one, following in zip(phrase, phrase[1:], strict=False)
         if lexeme(one) and lexeme(following)
     }
+    # the index leaves out a pair longer than a lexeme may be (2,047 bytes), and so does this
+    pairs = {pair for pair in pairs if len(pair.encode()) <= _MAX_LEXEME_BYTES}
     return " & ".join(_tsquery_lexeme(pair) for pair in sorted(pairs)) or None
 
 

@@ -1,0 +1,34 @@
+"""A plain-language (letlæst) version of a recommendation, in its working copy and versions
+
+Revision ID: 0017_letlaest
+Revises: 0016_confirmed_addresses
+
+Markdown and its rendered HTML, as the body; empty when a recommendation has none, which
+is what every existing row gets.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0017_letlaest"
+down_revision = "0016_confirmed_addresses"
+branch_labels = None
+depends_on = None
+
+TABLES = ("recommendations", "recommendation_versions")
+COLUMNS = ("easy_read", "easy_read_html")
+
+
+def upgrade():
+    for table in TABLES:
+        with op.batch_alter_table(table) as batch:
+            for column in COLUMNS:
+                batch.add_column(sa.Column(column, sa.Text(), nullable=False, server_default=""))
+
+
+def downgrade():
+    for table in TABLES:
+        with op.batch_alter_table(table) as batch:
+            for column in COLUMNS:
+                batch.drop_column(column)

@@ -20,15 +20,17 @@ TABLES = ("recommendations", "recommendation_versions")
 COLUMNS = ("easy_read", "easy_read_html")
 
 
+# Plain ALTER TABLE, not batch mode: on SQLite a batch copies and drops the table, and
+# dropping "recommendations" would cascade to its published versions.
+
+
 def upgrade():
     for table in TABLES:
-        with op.batch_alter_table(table) as batch:
-            for column in COLUMNS:
-                batch.add_column(sa.Column(column, sa.Text(), nullable=False, server_default=""))
+        for column in COLUMNS:
+            op.add_column(table, sa.Column(column, sa.Text(), nullable=False, server_default=""))
 
 
 def downgrade():
     for table in TABLES:
-        with op.batch_alter_table(table) as batch:
-            for column in COLUMNS:
-                batch.drop_column(column)
+        for column in COLUMNS:
+            op.drop_column(table, column)

@@ -6,8 +6,8 @@ sanitiser and reading the text a reader would see (stored HTML can be read direc
 page never renders Markdown again to show a LIX). The rules, decided here:
 
 - A word is a run of letters and digits; a hyphen or apostrophe inside it joins
-  (``e-mail-adresse`` is one word of 12 letters). Numbers (``2026``, ``3,5``) count as
-  words, but never as long words: only letters are counted.
+  (``e-mail-adresse`` is one word of 12 letters). Numbers (``2026``, ``3,5``,
+  ``1.234``) count as one word each, but never as long words: only letters are counted.
 - A sentence ends at ``.``, ``:``, ``!`` or ``?`` followed by a space or the end of a
   block, after at least one word (``?!`` and ``...`` end one sentence; ``3.5`` and
   ``f.eks.`` end none and one). A block (paragraph, heading, list item, table cell) that
@@ -32,7 +32,7 @@ from flask_babel import lazy_gettext as _l
 
 from thinktank.markup import render_markdown
 
-_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_WORD = re.compile(r"\d+(?:[.,]\d+)*(?![^\W_])|[^\W_]+(?:[-'’][^\W_]+)*")
 # a terminator run at the end of the block or before a space; digits around "." do not end
 _TERMINATOR = re.compile(r"[.:!?]+(?=\s|$)")
 _TOKENS = re.compile(rf"{_WORD.pattern}|{_TERMINATOR.pattern}")

@@ -196,7 +196,10 @@ def _version_diffs(old: RecommendationVersion, new: RecommendationVersion) -> di
         "summary": diff_html(old.summary, new.summary),
         # from the HTML stored at publication: rendering 5,000 words again costs more than the diff
         "body": diff_html(plain_text_of_html(old.body_html), plain_text_of_html(new.body_html)),
+        # most versions have no easy-read version: nothing to compare then
         "easy_read": diff_html(
             plain_text_of_html(old.easy_read_html), plain_text_of_html(new.easy_read_html)
-        ),
+        )
+        if old.easy_read_html or new.easy_read_html
+        else "",
     }

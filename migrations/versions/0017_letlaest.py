@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0017_letlaest"
-down_revision = "0016_confirmed_addresses"
+down_revision = "0017_searchperf2"
 branch_labels = None
 depends_on = None
 

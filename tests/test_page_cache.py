@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Response
-from flask_login import current_user
 
 from tests.conftest import page_text
 from thinktank import pagecache
@@ -21,38 +20,6 @@ from thinktank.transaction import transaction
 from thinktank.voting import closing
 
 HEADER = pagecache.STATUS_HEADER
-
-
-def _without_token_for_visitors(app):
-    """Until anonymous pages carry no CSRF token (another part), a visitor's page would put
-    one in the session, and a page that sets a cookie is never kept: leave it out."""
-    import flask_wtf.csrf
-
-    generate = flask_wtf.csrf.generate_csrf
-
-    def token_for_members_only(*args, **kwargs):
-        return generate(*args, **kwargs) if current_user.is_authenticated else ""
-
-    app.jinja_env.globals["csrf_token"] = token_for_members_only
-    _patched.append((flask_wtf.csrf, generate))
-    flask_wtf.csrf.generate_csrf = token_for_members_only
-    return app
-
-
-_patched: list = []
-
-
-@pytest.fixture(autouse=True)
-def _restore_token():
-    yield
-    while _patched:
-        module, generate = _patched.pop()
-        module.generate_csrf = generate
-
-
-@pytest.fixture
-def app(make_app):
-    return _without_token_for_visitors(make_app())
 
 
 @pytest.fixture
@@ -213,7 +180,7 @@ def test_an_answer_marked_private_is_not_kept(app, visitor, monkeypatch):
 
 
 def test_the_page_cache_can_be_turned_off(make_app):
-    client = _without_token_for_visitors(make_app(PAGE_CACHE_TIMEOUT=0)).test_client()
+    client = make_app(PAGE_CACHE_TIMEOUT=0).test_client()
     for _ in range(2):
         assert HEADER not in client.get("/").headers
 
@@ -419,8 +386,8 @@ def _redis_reachable() -> bool:
 @pytest.mark.skipif(not _redis_reachable(), reason="no Redis at 127.0.0.1:6379")
 def test_pages_kept_in_redis_are_shared_by_every_worker(make_app, make_case, secrets_prefix):
     settings = {"CACHE_URL": "redis://127.0.0.1:6379/0", "CACHE_KEY_PREFIX": secrets_prefix}
-    one = _without_token_for_visitors(make_app(**settings))
-    other = _without_token_for_visitors(make_app(**settings))  # another worker
+    one = make_app(**settings)
+    other = make_app(**settings)  # another worker
     assert one.config["CACHE_TYPE"] == "RedisCache"
     case = make_case(state="open", visibility="public", title="Delt mellem processer")
     assert one.test_client().get("/cases/").headers[HEADER] == "miss"
@@ -432,7 +399,7 @@ def test_pages_kept_in_redis_are_shared_by_every_worker(make_app, make_case, sec
 
 
 def test_an_unreachable_cache_only_costs_time(make_app, caplog):
-    app = _without_token_for_visitors(make_app(CACHE_URL="redis://127.0.0.1:1/0"))
+    app = make_app(CACHE_URL="redis://127.0.0.1:1/0")
     client = app.test_client()
     for _ in range(2):
         response = client.get("/")

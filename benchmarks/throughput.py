@@ -293,6 +293,10 @@ def _report(targets, rates, notes, use_wrk: bool) -> int:
         "| --- | --- | ---: | ---: | ---: | ---: |",
         *rows,
         "",
+        "The load generator runs on the same cores as the servers, so it takes part of the "
+        "machine from both; gunicorn's sync workers close the connection after each answer, "
+        "so every request opens a new one.",
+        "",
         "Each round's requests/s: "
         + "; ".join(f"{name}: " + ", ".join(f"{r:,.0f}" for r in rates[name]) for name in rates)
         + ".",

@@ -1,5 +1,6 @@
 """Long discussions written straight into the database (posting is tested elsewhere): a
-comment a second, so their order is known."""
+comment a second, starting a day ago, so their order is known and a comment posted now
+comes last."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def add_comments(app, case, authors, n, *, reply_every=3, parents=None, kind="ca
         last = db.session.scalar(
             db.select(db.func.max(Comment.created_at)).where(Comment.discussion_id == discussion)
         )
-        start = (last or utcnow()) + timedelta(seconds=1)
+        start = (last or utcnow() - timedelta(days=1)) + timedelta(seconds=1)
         comments: list[Comment] = []
         # replies to ``parents`` also answer each other, as in a real thread
         pool = [db.session.get(Comment, i) for i in parents] if parents else comments

@@ -25,18 +25,10 @@ _FRAGMENT = re.compile(r"#c([0-9]+)$")
 
 
 def upgrade():
-    with op.batch_alter_table("comments", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("thread_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_comments_thread_id_comments"),
-            "comments",
-            ["thread_id"],
-            ["id"],
-            ondelete="CASCADE",
-        )
-        batch_op.create_index(
-            "ix_comments_thread_created", ["thread_id", "created_at"], unique=False
-        )
+    # A plain column and index: no table rebuild on SQLite (dropping the old comments table
+    # there would cascade into the replies, flags and revisions that reference it).
+    op.add_column("comments", sa.Column("thread_id", sa.Integer(), nullable=True))
+    op.create_index("ix_comments_thread_created", "comments", ["thread_id", "created_at"])
     connection = op.get_bind()
     # Replies of top-level comments first, then theirs, until no reply is left without one.
     while True:
@@ -65,7 +57,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("comments", schema=None) as batch_op:
-        batch_op.drop_index("ix_comments_thread_created")
-        batch_op.drop_constraint(batch_op.f("fk_comments_thread_id_comments"), type_="foreignkey")
+    op.drop_index("ix_comments_thread_created", table_name="comments")
+    # SQLite (3.35 and later) drops a column in place, without rebuilding the table.
+    with op.batch_alter_table("comments", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("thread_id")

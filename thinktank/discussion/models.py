@@ -90,7 +90,9 @@ class Comment(db.Model):
     )
     # The top-level comment a reply belongs under (at any depth); None for a top-level one.
     # It lets a page of threads load their replies in one query, without walking the tree.
-    thread_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    # Derived from parent_id, whose cascade already removes a thread's replies with it; no
+    # foreign key of its own, as adding one would make SQLite rebuild the comments table.
+    thread_id: Mapped[int | None]
     depth: Mapped[int] = mapped_column(default=0)
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True

@@ -40,3 +40,21 @@ def test_same_queries_for_a_thread_of_one_reply_and_of_500(
             assert response.status_code == 200
             counts.append(log.count)
     assert len(set(counts)) == 1, counts
+
+
+def test_same_queries_for_a_short_and_a_long_draft_discussion(
+    client_as, member, secretariat, make_recommendation, count_queries, app
+):
+    viewer = client_as(secretariat)
+    counts = []
+    for n in (1, 400):
+        draft = make_recommendation("draft")
+        add_comments(app, draft, [member], n, kind="recommendation")
+        with count_queries() as log:
+            response = viewer.get(f"/recommendations/{draft.id}/draft")
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert 1 <= html.count('class="comment"') <= 30 * 11
+        assert ("Sider i drøftelsen" in html) == (n > 30)
+        counts.append(log.count)
+    assert counts[0] == counts[1], counts

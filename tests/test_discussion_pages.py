@@ -275,3 +275,26 @@ def test_a_citation_links_to_the_page_of_the_cited_comment(
     url, landed = _follow(client, f"/comments/{cited.id}")
     assert url.endswith(f"?page=2#c{cited.id}")
     assert "Borgeren skal altid kunne nå et menneske." in page_text(landed)
+
+
+def test_a_published_citation_links_to_its_page_in_the_portal_and_the_api(
+    app, client_as, member, make_case, make_comment, make_recommendation
+):
+    case = make_case(state="open", visibility="public")
+    add_comments(app, case, [member], 40, reply_every=0)
+    cited = make_comment(case, member, "Borgeren skal altid kunne nå et menneske.")
+    with app.app_context():
+        from thinktank.cases.models import Case
+        from thinktank.extensions import db
+
+        db.session.get(Case, case.id).state = "closed"
+        db.session.commit()
+    published = make_recommendation("published", case=case, citations=[cited.id])
+    visitor = client_as(None)
+    portal = visitor.get(f"/recommendations/{published.id}").get_data(as_text=True)
+    assert f'href="/comments/{cited.id}"' in portal
+    (quote,) = visitor.get(f"/api/v1/recommendations/{published.id}").get_json()["cited_comments"]
+    assert quote["url"] == f"http://localhost/comments/{cited.id}"
+    url, landed = _follow(visitor, f"/comments/{cited.id}")
+    assert url.endswith(f"?page=2#c{cited.id}")
+    assert "Borgeren skal altid kunne nå et menneske." in page_text(landed)

@@ -132,8 +132,7 @@ def view(user, kind: str, subject: Any, newest_first: bool = False) -> Discussio
 class ThreadView:
     """One thread on a page of its own: the top-level comment and a page of all its replies."""
 
-    discussion: DiscussionView
-    root: thread.Node
+    discussion: DiscussionView  # its thread: the one top-level comment with the page's replies
     page: Pagination
     subject_title: str
     back: str  # the page of the discussion that holds the thread
@@ -142,7 +141,7 @@ class ThreadView:
 def thread_view(user, comment_id: int) -> ThreadView:
     """The thread started by ``comment_id`` with a page (``?page=``) of all its replies."""
     root, described, subject = comment_in_context(user, comment_id)
-    if root.thread_id is not None:
+    if root.parent_id is not None:
         raise NotFound()
     page = paging.replies(root.id)
     _beyond_the_last(page)
@@ -162,7 +161,6 @@ def thread_view(user, comment_id: int) -> ThreadView:
     )
     return ThreadView(
         discussion=discussion,
-        root=node,
         page=page,
         subject_title=described.title(subject),
         back=permalink(described, subject, root),

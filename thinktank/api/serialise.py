@@ -213,7 +213,7 @@ def cited_comments_of(version: RecommendationVersion, case: Case) -> list[dict[s
             "author": frozen_person(quote),
             "quote": quote.get("quote"),
             "quote_html": quote.get("quote_html") or "",
-            "url": case_page(case) + f"#c{quote['comment_id']}"
+            "url": absolute_url("discussion.show", comment_id=quote["comment_id"])
             if case.is_public and quote.get("comment_id")
             else None,
         }

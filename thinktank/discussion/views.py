@@ -163,6 +163,18 @@ def show(comment_id: int):
     return redirect(service.permalink(described, subject, comment))
 
 
+@bp.get("/comments/<int:comment_id>/thread")
+def thread(comment_id: int):
+    """A thread with all its replies (in pages), for one with more than the page shows."""
+    shown = service.thread_view(current_user, comment_id)
+    form = CommentForm(formdata=None).with_positions(shown.discussion.positions)
+    return render_template(
+        "discussion/thread.html",
+        shown=shown,
+        data={"discussion": shown.discussion, "form": form},
+    )
+
+
 @bp.get("/comments/<int:comment_id>/history")
 def history(comment_id: int):
     comment, link, earlier = service.revisions(current_user, comment_id)

@@ -6,12 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from thinktank.cases import lifecycle, sections, service
+from thinktank.cases import chatham, lifecycle, sections, service
 from thinktank.cases.forms import CaseForm, TransitionForm
 from thinktank.cases.models import MARKDOWN_FIELDS
 from thinktank.cases.vocabulary import AlgorithmRole, CaseState, Domain, TechnologyKind
 from thinktank.concurrency import EditConflict
-from thinktank.errors import ConfirmationRequired, LoginRequired, NotAllowed
+from thinktank.errors import ConfirmationRequired, LoginRequired, NotAllowed, ValidationFailed
 from thinktank.forms import attach_error, preview_or_ready
 from thinktank.markup import render_markdown
 from thinktank.notifications import follows
@@ -91,6 +91,9 @@ def edit(case_id: int):
         except EditConflict as error:
             conflict, status = error, 409
             form.opened_at(error.current_version)
+        except ValidationFailed as error:
+            attach_error(form, error)
+            status = 400
         else:
             if saved:
                 flash(
@@ -104,7 +107,12 @@ def edit(case_id: int):
         form.opened_at(case.revision_count)
         status = 400
     return render_template(
-        "cases/form.html", form=form, case=case, preview=preview, conflict=conflict
+        "cases/form.html",
+        form=form,
+        case=case,
+        preview=preview,
+        conflict=conflict,
+        chatham_locked=service.chatham_locked(case),
     ), status
 
 
@@ -121,7 +129,12 @@ def show(case_id: int, slug: str | None = None):
         page=page,
         moves=lifecycle.available_moves(current_user, case),
         transition_form=TransitionForm(formdata=None),
-        timeline=sections.timeline(case.transitions, page.timeline, service.timeline_text),
+        timeline=sections.timeline(
+            case.transitions,
+            page.timeline,
+            service.timeline_text,
+            name=lambda user: chatham.contributor(user, case),
+        ),
     )
 
 

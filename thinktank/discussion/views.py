@@ -87,7 +87,7 @@ def reply(comment_id: int):
         raise NotAllowed(_("A removed comment cannot be answered."))
     form = CommentForm().with_positions(dict(described.positions(subject)))
     if request.method == "GET" and request.args.get("quote"):
-        form.body.data = service.quote(parent)
+        form.body.data = service.quote(parent, subject)
     preview, ready = preview_or_ready(form, _preview)
     if ready:
         posted = _post_comment(

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from thinktank.audit.service import record
 from thinktank.cases.lifecycle import CREATED
 from thinktank.cases.models import (
     CONTENT_DEFAULTS,
@@ -35,7 +36,6 @@ from thinktank.cases.vocabulary import (
     TechnologyKind,
     Visibility,
 )
-from thinktank.audit.service import record
 from thinktank.concurrency import claim_edit
 from thinktank.double_posts import lock_author, recent_twin
 from thinktank.errors import LoginRequired, NotAllowed, NotFound, ValidationFailed

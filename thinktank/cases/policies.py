@@ -72,3 +72,11 @@ def sees_contributors(user, case: Case | None = None) -> bool:
     if case is None or not case.chatham_house:
         return True
     return has_role(user, Role.MEMBER)
+
+
+def named_clause(user) -> ColumnElement[bool]:
+    """The SQL form of :func:`sees_contributors`: the cases whose contributions ``user``
+    sees under their authors' names (lists of what one person wrote or voted)."""
+    if has_role(user, Role.MEMBER):
+        return true()
+    return Case.chatham_house.is_(False)

@@ -16,7 +16,7 @@ from thinktank.accounts.models import User
 from thinktank.cases import lifecycle
 from thinktank.cases.chatham import hides_contributors
 from thinktank.cases.models import Case
-from thinktank.cases.policies import visible_clause
+from thinktank.cases.policies import named_clause, visible_clause
 from thinktank.cases.service import visible_case
 from thinktank.cases.vocabulary import CaseState
 from thinktank.discussion import service as discussion
@@ -185,6 +185,7 @@ def frozen_votes_by(viewer, member_id: int, limit: int = 50) -> list[dict[str, A
         .join(Case, Case.id == VoteResult.case_id)
         .where(
             visible_clause(viewer),
+            named_clause(viewer),  # a Chatham House vote is never listed under the voter's name
             VoteResult.case_id.in_(select(Ballot.case_id).where(Ballot.voter_id == member_id)),
         )
         .order_by(VoteResult.frozen_at.desc())
@@ -192,8 +193,6 @@ def frozen_votes_by(viewer, member_id: int, limit: int = 50) -> list[dict[str, A
     ).all()
     found = []
     for stored, case in rows:
-        if hides_contributors(case, viewer):
-            continue  # a Chatham House vote is never listed under the voter's name
         view = result_view(stored.snapshot)
         titles = {group.key: group.title for group in view.groups}
         for vote in [v for g in view.groups for v in g.votes] + view.recusals:

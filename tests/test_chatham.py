@@ -304,3 +304,37 @@ def test_hostile_markdown_in_a_chatham_house_case_stays_inert(
         assert_page_safe(html)
         assert "<script>alert" not in html
     assert "Cecilie Lukkethed" not in _body(client_as(None), f"/cases/{case.id}")
+
+
+def test_the_secretariat_turns_it_on_after_voting_closed_and_the_result_loses_its_names(
+    app, client_as, secretariat, member, reader, make_vote_case, people
+):
+    from thinktank.cases import lifecycle
+    from thinktank.cases.models import Case
+    from thinktank.transaction import transaction
+
+    vote = make_vote_case(author=people["astrid"], visibility="public")
+    cast(client_as(people["bertil"]), vote.id, vote.positions[0], "Fordi det er klogt.")
+    with app.test_request_context("/"), transaction():
+        staff = db.session.get(User, secretariat.id)
+        lifecycle.transition(staff, db.session.get(Case, vote.id), "close_voting", reason="Slut.")
+    anonymous = client_as(None)
+    assert "Bertil Fortroligsen" in _body(anonymous, f"/cases/{vote.id}")
+    # members, readers and anonymous visitors are refused; the button is the secretariat's
+    for user in (member, reader, None):
+        response = client_as(user).post(f"/cases/{vote.id}/chatham-house", data={})
+        assert response.status_code in (302, 401, 403), (user, page_text(response)[:900])
+        if response.status_code == 302:
+            assert "/login" in response.location
+    assert "Slå Chatham House-reglen til" not in _body(client_as(member), f"/cases/{vote.id}")
+    staff_client = client_as(secretariat)
+    assert "Slå Chatham House-reglen til" in _body(staff_client, f"/cases/{vote.id}")
+    assert staff_client.post(f"/cases/{vote.id}/chatham-house", data={}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Case, vote.id).chatham_house is True
+    for path in (f"/cases/{vote.id}", f"/cases/{vote.id}/results.json"):
+        body = _body(anonymous, path)
+        assert "Bertil Fortroligsen" not in body and "Diskret Data" not in body, path
+    assert "Et medlem (privat sektor)" in page_text(anonymous.get(f"/cases/{vote.id}"))
+    history = page_text(staff_client.get(f"/cases/{vote.id}/history"))
+    assert "Chatham House-reglen" in history

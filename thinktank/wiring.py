@@ -65,6 +65,7 @@ POLICIES = [
     ("edit_case", cases_policies.can_edit),
     ("discuss_case", cases_policies.can_discuss),
     ("see_contributors", cases_policies.sees_contributors),
+    ("turn_on_chatham_house", cases_policies.can_steer),
     ("submit_case", cases_policies.can_submit),
     ("return_case", cases_policies.can_steer),
     ("open_case", cases_policies.can_steer),

@@ -219,6 +219,30 @@ def update_case(user, case: Case, data: CaseInput, expected_version: int | None 
     return True
 
 
+def turn_on_chatham_house(user, case: Case) -> bool:
+    """Put ``case`` under the Chatham House rule at any stage (from now on, and for what was
+    already written); kept as a new version of the case and in the audit log. False when
+    it was on already."""
+    require("turn_on_chatham_house", case, user=user)
+    if case.chatham_house:
+        return False
+    claim_edit(case, "revision_count", None, lambda _since: [])
+    case.chatham_house = True
+    now = utcnow()
+    case.updated_at = case.last_activity_at = now
+    db.session.add(
+        CaseRevision(
+            case_id=case.id,
+            number=case.revision_count,
+            content=case.content(),
+            editor_id=user.id,
+            created_at=now,
+        )
+    )
+    _record_chatham_house(user, case)
+    return True
+
+
 def chatham_locked(case: Case) -> bool:
     """Whether the Chatham House rule is on for good: contributors were promised it."""
     return case.chatham_house and case.state != CaseState.DRAFT

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from thinktank.cases import chatham, lifecycle, sections, service
 from thinktank.cases.forms import CaseForm, TransitionForm
-from thinktank.cases.models import MARKDOWN_FIELDS
+from thinktank.cases.models import MARKDOWN_FIELDS, Case
 from thinktank.cases.vocabulary import AlgorithmRole, CaseState, Domain, TechnologyKind
 from thinktank.concurrency import EditConflict
 from thinktank.errors import ConfirmationRequired, LoginRequired, NotAllowed, ValidationFailed
@@ -151,6 +152,21 @@ def follow(case_id: int):
         else:
             follows.follow(current_user, follows.CASE, case.id)
             flash(_("You now follow this case."), "success")
+    return redirect(case_url(case))
+
+
+@bp.post("/<int:case_id>/chatham-house")
+def chatham_house(case_id: int):
+    """Turn the Chatham House rule on (it is never turned off once the case is open)."""
+    case = service.visible_case(current_user, case_id, options=[selectinload(Case.tags)])
+    with transaction():
+        if service.turn_on_chatham_house(current_user, case):
+            flash(
+                _(
+                    "The Chatham House rule is on: outside the think tank, contributions now show only their sector."
+                ),
+                "success",
+            )
     return redirect(case_url(case))
 
 

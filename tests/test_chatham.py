@@ -338,3 +338,26 @@ def test_the_secretariat_turns_it_on_after_voting_closed_and_the_result_loses_it
     assert "Et medlem (privat sektor)" in page_text(anonymous.get(f"/cases/{vote.id}"))
     history = page_text(staff_client.get(f"/cases/{vote.id}/history"))
     assert "Chatham House-reglen" in history
+
+
+def test_the_demo_has_a_chatham_house_case_whose_voters_and_authors_are_not_named(
+    app, seeded, client_as, member
+):
+    from thinktank.cases.models import Case
+
+    with app.app_context():
+        (case,) = db.session.scalars(db.select(Case).where(Case.chatham_house.is_(True))).all()
+        voters = db.session.scalars(
+            db.select(User.display_name).where(User.role.in_([Role.MEMBER, Role.SECRETARIAT]))
+        ).all()
+    anonymous = client_as(None)
+    text = page_text(anonymous.get(f"/cases/{case.id}"))
+    assert "Chatham House-reglen" in text and "Et medlem (" in text
+    for path in (f"/cases/{case.id}", f"/cases/{case.id}/results.json", f"/api/v1/cases/{case.id}"):
+        body = _body(anonymous, path)
+        for name in voters:
+            assert name not in body, (path, name)
+    with app.app_context():
+        insider = db.session.scalar(db.select(User).where(User.email == "ekspert1@kl-demo.dk"))
+    inside = _body(client_as(insider), f"/cases/{case.id}")
+    assert any(name in inside for name in voters)

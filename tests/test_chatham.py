@@ -361,3 +361,19 @@ def test_the_demo_has_a_chatham_house_case_whose_voters_and_authors_are_not_name
         insider = db.session.scalar(db.select(User).where(User.email == "ekspert1@kl-demo.dk"))
     inside = _body(client_as(insider), f"/cases/{case.id}")
     assert any(name in inside for name in voters)
+
+
+def test_anonymising_adds_no_query_to_the_case_page(
+    client_as, make_case, make_comment, people, count_queries
+):
+    counts = []
+    for chatham in ("", "y"):
+        case = make_case(author=people["astrid"], visibility="public", chatham_house=chatham)
+        for key in ("bertil", "cecilie"):
+            make_comment(case, people[key], f"Indlæg fra {key} om @[Astrid Hemmeligsen].")
+        client = client_as(None)
+        client.get(f"/cases/{case.id}")  # warm up (due moves, sessions)
+        with count_queries() as log:
+            assert client.get(f"/cases/{case.id}").status_code == 200
+        counts.append(log.count)
+    assert counts[0] == counts[1], counts

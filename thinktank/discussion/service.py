@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from thinktank.audit.service import record
+from thinktank.cases.chatham import hides_contributors, sector_label
 from thinktank.concurrency import Change, claim_edit, text_changes
 from thinktank.discussion import mentions, paging, subjects, thread
 from thinktank.discussion.models import (
@@ -64,6 +65,7 @@ class DiscussionView:
     positions: dict[int, str]
     newest_first: bool
     page: Pagination | None = None  # the page of threads shown (None: no comments yet)
+    hide_names: bool = False  # a Chatham House case seen from outside the think tank
 
 
 def discussion_of(kind: str, subject_id: int) -> Discussion | None:
@@ -124,6 +126,7 @@ def view(user, kind: str, subject: Any, newest_first: bool = False) -> Discussio
         needs_login=isinstance(refusal, LoginRequired),
         positions=dict(described.positions(subject)),
         newest_first=newest_first,
+        hide_names=hides_contributors(subject, user),
         page=page,
     )
 
@@ -158,6 +161,7 @@ def thread_view(user, comment_id: int) -> ThreadView:
         needs_login=isinstance(refusal, LoginRequired),
         positions=dict(described.positions(subject)),
         newest_first=False,
+        hide_names=hides_contributors(subject, user),
     )
     return ThreadView(
         discussion=discussion,
@@ -226,12 +230,16 @@ def revisions(user, comment_id: int) -> tuple[Comment, str, list[CommentRevision
     return comment, permalink(described, subject, comment), list(earlier)
 
 
-def quote(comment: Comment) -> str:
+def quote(comment: Comment, subject: Any = None) -> str:
     """The comment as a clean quote to start a reply with: its plain text as readers see it
     (no Markdown characters, no quotes of quotes), each line after "> ", under the name."""
     if comment.is_removed:
         raise InvalidTransition(_("A removed comment cannot be quoted."))
+    # the quote stays in the reply's text, which outsiders read: a Chatham House case
+    # quotes by sector
     name = comment.author.display_name if comment.author else "?"
+    if getattr(subject, "chatham_house", False):
+        name = sector_label(comment.author)
     plain = plain_text(comment.body, quotes=False)
     lines = [f"> {line}" if line.strip() else ">" for line in plain.splitlines()]
     return "\n".join([f"> **{name}:**", ">", *lines]) + "\n\n"

@@ -10,8 +10,22 @@ Definitions (shown on the results, and kept in every snapshot):
   shares of the positions and of the abstentions add up to 100 %).
 
 The snapshot copies everything it shows (titles, names, affiliations, sectors, reasons and
-declared interests), so it reads the same whatever happens to the live rows later, and
-carries each voter's sector so results can later be split by sector.
+declared interests), so it reads the same whatever happens to the live rows later.
+
+Keys added in version 2 (a version-1 snapshot lacks them; :func:`result_view` then derives
+the split from its votes, which always carried the voter's sector, and shows no conditions):
+
+- ``sector_voters``: ``{sector: counted voters}`` for each sector key (``SECTOR_KEYS``: the
+  values of :class:`Sector`, then ``"none"`` for a voter without a sector), as at closing;
+- each position's ``by_sector`` (``{sector: votes}``) and ``conditional`` (how many of its
+  votes were "yes, on conditions"; the rest are unconditional);
+- ``abstentions_by_sector``: ``{sector: abstentions}``;
+- each vote's ``conditional`` (bool), ``conditions`` (Markdown) beside ``conditions_html``,
+  and ``condition_id``: the ballot's id, stable, by which a recommendation groups the
+  conditions (None for a vote without conditions).
+
+A sector with fewer than ``SMALL_SECTOR`` counted voters is flagged; shown anonymously (a
+Chatham House case seen from outside the think tank) its counts are withheld.
 """
 
 from __future__ import annotations
@@ -33,7 +47,10 @@ from thinktank.models import LOCAL_TIMEZONE
 from thinktank.voting.models import Ballot, BallotChoice
 from thinktank.voting.service import approved_positions
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
+NO_SECTOR = "none"
+SECTOR_KEYS = (*(sector.value for sector in Sector), NO_SECTOR)
+SMALL_SECTOR = 3  # fewer voters than this in a sector: a note, and withheld when anonymous
 
 
 @dataclass(frozen=True)
@@ -92,11 +109,13 @@ def build_snapshot(case_id: int, at: datetime) -> dict[str, Any]:
         [user.id for _ballot, user in rows], on=at.astimezone(LOCAL_TIMEZONE).date()
     )
     counts = {position.id: 0 for position in positions}
+    conditional = {position.id: 0 for position in positions}
     abstentions = recusals = 0
     votes = []
     for ballot, user in rows:
         if ballot.choice == BallotChoice.POSITION and ballot.position_id in counts:
             counts[ballot.position_id] += 1
+            conditional[ballot.position_id] += bool(ballot.conditional)
         elif ballot.choice == BallotChoice.ABSTAIN:
             abstentions += 1
         elif ballot.choice == BallotChoice.RECUSE:
@@ -112,11 +131,16 @@ def build_snapshot(case_id: int, at: datetime) -> dict[str, Any]:
                 "position_id": ballot.position_id,
                 "reason": ballot.reason,
                 "reason_html": ballot.reason_html,
+                "conditional": bool(ballot.conditional),
+                "conditions": ballot.conditions if ballot.conditional else "",
+                "conditions_html": ballot.conditions_html if ballot.conditional else "",
+                "condition_id": ballot.id if ballot.conditional else None,
                 "interests": [i.snapshot() for i in interests.get(user.id, [])],
             }
         )
     counted = sum(counts.values()) + abstentions
     eligible = participants - recusals
+    split = sector_split(votes)
     return {
         "version": SNAPSHOT_VERSION,
         "at": at.isoformat(),
@@ -128,17 +152,42 @@ def build_snapshot(case_id: int, at: datetime) -> dict[str, Any]:
         "recusals": recusals,
         "uncounted": all_ballots - len(rows),
         "turnout": _share(counted, eligible),
+        "sector_voters": split["sector_voters"],
+        "abstentions_by_sector": split["abstain"],
         "positions": [
             {
                 "id": position.id,
                 "title": position.title,
                 "count": counts[position.id],
                 "share": _share(counts[position.id], counted),
+                "conditional": conditional[position.id],
+                "by_sector": split.get(position.id, _no_votes()),
             }
             for position in positions
         ],
         "votes": votes,
     }
+
+
+def _no_votes() -> dict[str, int]:
+    return dict.fromkeys(SECTOR_KEYS, 0)
+
+
+def sector_split(votes: list[dict[str, Any]]) -> dict[Any, dict[str, int]]:
+    """Counted votes by the voter's sector: ``{position_id | "abstain": {sector: n}}`` and
+    ``"sector_voters"``: every counted voter by sector (recusals are not counted)."""
+    split: dict[Any, dict[str, int]] = {"sector_voters": _no_votes(), "abstain": _no_votes()}
+    for vote in votes:
+        sector = vote.get("sector") if vote.get("sector") in SECTOR_KEYS else NO_SECTOR
+        if vote["choice"] == BallotChoice.POSITION.value:
+            key = vote.get("position_id")
+        elif vote["choice"] == BallotChoice.ABSTAIN.value:
+            key = "abstain"
+        else:
+            continue
+        split.setdefault(key, _no_votes())[sector] += 1
+        split["sector_voters"][sector] += 1
+    return split
 
 
 # --- reading a snapshot ------------------------------------------------------------------
@@ -163,6 +212,39 @@ class VoteView:
     interests: list[InterestView]
     choice: BallotChoice
     position_id: int | None
+    conditional: bool = False
+    conditions_html: str = ""
+    condition_id: int | None = None
+
+
+@dataclass
+class ConditionView:
+    """One voter's conditions; ``name`` and ``affiliation`` are empty when shown anonymously."""
+
+    id: int | None
+    position_id: int | None
+    name: str
+    affiliation: str
+    html: str
+
+
+@dataclass
+class SectorRow:
+    key: str
+    label: Any
+    voters: int | None  # None: withheld (fewer than SMALL_SECTOR voters, shown anonymously)
+    cells: list[int | None]  # one per column, in the order of SectorTable.columns
+    small: bool
+
+
+@dataclass
+class SectorTable:
+    columns: list[Any]  # the positions' titles, then "Abstained"
+    rows: list[SectorRow]  # the sectors that have counted voters
+
+    @property
+    def has_small(self) -> bool:
+        return any(row.small for row in self.rows)
 
 
 @dataclass
@@ -179,6 +261,12 @@ class VoteGroup:
     title: Any
     count: int
     votes: list[VoteView] = field(default_factory=list)
+    conditional: int | None = None  # None: abstentions, or a snapshot before conditions
+    conditions: list[ConditionView] = field(default_factory=list)
+
+    @property
+    def unconditional(self) -> int | None:
+        return None if self.conditional is None else self.count - self.conditional
 
 
 @dataclass
@@ -190,6 +278,8 @@ class ResultView:
     uncounted: int
     groups: list[VoteGroup]  # one per position, then the abstentions
     recusals: list[VoteView]
+    sectors: SectorTable | None = None
+    anonymous: bool = False
 
 
 def _day(value: str | None) -> date | None:
@@ -218,14 +308,93 @@ def _vote_view(vote: dict[str, Any]) -> VoteView:
         ],
         choice=BallotChoice(vote["choice"]),
         position_id=vote.get("position_id"),
+        conditional=bool(vote.get("conditional")),
+        conditions_html=vote.get("conditions_html") or "",
+        condition_id=vote.get("condition_id"),
     )
 
 
-def result_view(snapshot: dict[str, Any]) -> ResultView:
-    """A snapshot as the results template shows it (bars, turnout, votes by position)."""
+def _sector_label(key: str):
+    return Sector(key).label if key in Sector._value2member_map_ else _("No sector")
+
+
+def sector_table(snapshot: dict[str, Any], *, anonymous: bool = False) -> SectorTable:
+    """The counts by sector as frozen (derived from the votes for a version-1 snapshot);
+    ``anonymous`` withholds the counts of a sector with fewer than SMALL_SECTOR voters."""
+    if "sector_voters" in snapshot:
+        voters = snapshot["sector_voters"]
+        columns = [p.get("by_sector", {}) for p in snapshot["positions"]]
+        columns.append(snapshot.get("abstentions_by_sector", {}))
+    else:
+        split = sector_split(snapshot["votes"])
+        voters = split["sector_voters"]
+        columns = [split.get(p["id"], {}) for p in snapshot["positions"]]
+        columns.append(split["abstain"])
+    rows = []
+    for key in SECTOR_KEYS:
+        total = voters.get(key, 0)
+        if not total:
+            continue
+        small = total < SMALL_SECTOR
+        withheld = small and anonymous
+        rows.append(
+            SectorRow(
+                key=key,
+                label=_sector_label(key),
+                voters=None if withheld else total,
+                cells=[None if withheld else column.get(key, 0) for column in columns],
+                small=small,
+            )
+        )
+    titles = [p["title"] for p in snapshot["positions"]]
+    return SectorTable(columns=[*titles, _("Abstained")], rows=rows)
+
+
+def _condition(vote: VoteView, anonymous: bool) -> ConditionView:
+    return ConditionView(
+        id=vote.condition_id,
+        position_id=vote.position_id,
+        name="" if anonymous else vote.name,
+        affiliation="" if anonymous else vote.affiliation,
+        html=vote.conditions_html,
+    )
+
+
+def public_snapshot_document(snapshot: dict[str, Any], *, anonymous: bool = False) -> dict:
+    """The snapshot as results.json shows it: anonymously, a small sector's counts are
+    withheld (None, with ``"withheld": true``) and conditions carry no voter."""
+    if not anonymous:
+        return snapshot
+    table = sector_table(snapshot, anonymous=True)
+    withheld = {row.key for row in table.rows if row.voters is None}
+
+    def hide(counts: dict[str, int]) -> dict[str, int | None]:
+        return {key: None if key in withheld else n for key, n in counts.items()}
+
+    document = dict(snapshot)
+    if "sector_voters" in snapshot:
+        document["sector_voters"] = hide(snapshot["sector_voters"])
+        document["abstentions_by_sector"] = hide(snapshot.get("abstentions_by_sector", {}))
+        document["positions"] = [
+            p | {"by_sector": hide(p.get("by_sector", {}))} for p in snapshot["positions"]
+        ]
+    document["withheld_sectors"] = sorted(withheld)
+    document["conditions"] = [
+        {"id": v.get("condition_id"), "position_id": v.get("position_id"),
+         "conditions_html": v.get("conditions_html") or ""}
+        for v in snapshot["votes"] if v.get("conditional")
+    ]  # fmt: skip
+    return document
+
+
+def result_view(snapshot: dict[str, Any], *, anonymous: bool = False) -> ResultView:
+    """A snapshot as the results template shows it (bars, turnout, votes by position, the
+    split by sector, the conditions). ``anonymous``: a Chatham House case seen from outside
+    the think tank (small sectors' counts withheld, conditions without names)."""
     votes = [_vote_view(vote) for vote in snapshot["votes"]]
     groups = [
-        VoteGroup(f"position-{p['id']}", p["title"], p["count"]) for p in snapshot["positions"]
+        VoteGroup(f"position-{p['id']}", p["title"], p["count"], conditional=p.get("conditional"))
+        for p in snapshot["positions"]
     ]
     by_position = {p["id"]: group for p, group in zip(snapshot["positions"], groups, strict=True)}
     abstained = VoteGroup("abstain", _("Abstained"), snapshot["abstentions"])
@@ -233,6 +402,8 @@ def result_view(snapshot: dict[str, Any]) -> ResultView:
     for vote in votes:
         if vote.choice == BallotChoice.POSITION and vote.position_id in by_position:
             by_position[vote.position_id].votes.append(vote)
+            if vote.conditional:
+                by_position[vote.position_id].conditions.append(_condition(vote, anonymous))
         elif vote.choice == BallotChoice.ABSTAIN:
             abstained.votes.append(vote)
         elif vote.choice == BallotChoice.RECUSE:
@@ -252,4 +423,6 @@ def result_view(snapshot: dict[str, Any]) -> ResultView:
         uncounted=snapshot.get("uncounted", 0),
         groups=[*groups, abstained],
         recusals=recusals,
+        sectors=sector_table(snapshot, anonymous=anonymous),
+        anonymous=anonymous,
     )

@@ -27,7 +27,12 @@ from thinktank.voting.ballots import own_ballot
 from thinktank.voting.forms import BallotForm, PositionForm, StartVotingForm
 from thinktank.voting.models import Ballot, BallotChoice, PositionStatus, VoteResult
 from thinktank.voting.service import MIN_POSITIONS, OPEN_TO_CHANGE, positions_of, voting_round
-from thinktank.voting.tally import build_snapshot, current_turnout, result_view
+from thinktank.voting.tally import (
+    build_snapshot,
+    current_turnout,
+    public_snapshot_document,
+    result_view,
+)
 
 AFTER_VOTING = frozenset({CaseState.CLOSED, CaseState.RECOMMENDED, CaseState.ARCHIVED})
 
@@ -66,7 +71,9 @@ def _forms(case: Case, user, approved: list, ballot) -> dict[str, Any]:
     return forms
 
 
-def voting_section(case: Case, user) -> dict[str, Any] | None:
+def voting_section(case: Case, user, *, anonymous: bool = False) -> dict[str, Any] | None:
+    """The case page's positions and vote; ``anonymous``: a Chatham House case seen from
+    outside the think tank (see :func:`~thinktank.voting.tally.result_view`)."""
     manage = can(user, "manage_positions", case)
     if case.state == CaseState.DRAFT and not manage:
         return None
@@ -83,7 +90,7 @@ def voting_section(case: Case, user) -> dict[str, Any] | None:
     forms = _forms(case, user, approved, ballot)
     if not positions and voting is None and not any(forms.values()):
         return None
-    result = result_view(snapshot) if snapshot else None
+    result = result_view(snapshot, anonymous=anonymous) if snapshot else None
     return {
         "case": case,
         "positions": approved,
@@ -113,19 +120,20 @@ def voting_section(case: Case, user) -> dict[str, Any] | None:
     }
 
 
-def frozen_result(case: Case) -> dict[str, Any] | None:
+def frozen_result(case: Case, *, anonymous: bool = False) -> dict[str, Any] | None:
     """The frozen vote of a case, as the results template shows it (for recommendations)."""
     stored = db.session.get(VoteResult, case.id)
     if stored is None:
         return None
-    result = result_view(stored.snapshot)
+    result = result_view(stored.snapshot, anonymous=anonymous)
     voters = {v.voter_id for v in [*result.recusals, *(v for g in result.groups for v in g.votes)]}
     return {"result": result, "final": True, "member_ids": _member_ids(voters)}
 
 
-def results_document(user, case_id: int) -> dict[str, Any]:
+def results_document(user, case_id: int, *, anonymous: bool = False) -> dict[str, Any]:
     """The vote on a case as JSON: settings, turnout, and the result only when public (the
-    view makes the moves that have fallen due first)."""
+    view makes the moves that have fallen due first); ``anonymous`` withholds small sectors'
+    counts and lists conditions without voters."""
     case = visible_case(user, case_id)
     positions = positions_of(case.id)
     voting = voting_round(case.id)
@@ -137,7 +145,7 @@ def results_document(user, case_id: int) -> dict[str, Any]:
         ],
         "voting": None,
         "turnout": None,
-        "result": snapshot,
+        "result": public_snapshot_document(snapshot, anonymous=anonymous) if snapshot else None,
         "final": final,
     }
     if voting is not None:

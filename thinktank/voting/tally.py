@@ -253,6 +253,7 @@ class Bar:
     label: Any
     count: int
     share: float | None
+    conditional: int | None = None  # of ``count``, the votes "yes, on conditions"
 
 
 @dataclass
@@ -409,7 +410,7 @@ def result_view(snapshot: dict[str, Any], *, anonymous: bool = False) -> ResultV
         elif vote.choice == BallotChoice.RECUSE:
             recusals.append(vote)
     bars = [
-        Bar(group.key, group.title, p["count"], p["share"])
+        Bar(group.key, group.title, p["count"], p["share"], p.get("conditional"))
         for p, group in zip(snapshot["positions"], groups, strict=True)
     ]
     bars.append(

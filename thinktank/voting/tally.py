@@ -213,6 +213,7 @@ class VoteView:
     choice: BallotChoice
     position_id: int | None
     conditional: bool = False
+    conditions: str = ""
     conditions_html: str = ""
     condition_id: int | None = None
 
@@ -310,6 +311,7 @@ def _vote_view(vote: dict[str, Any]) -> VoteView:
         choice=BallotChoice(vote["choice"]),
         position_id=vote.get("position_id"),
         conditional=bool(vote.get("conditional")),
+        conditions=vote.get("conditions") or "",
         conditions_html=vote.get("conditions_html") or "",
         condition_id=vote.get("condition_id"),
     )

@@ -101,9 +101,7 @@ def test_published_versions_keep_the_minority_opinion_and_cite_the_cases_comment
     assert len(second.citations) == len(first.citations) + 1
 
 
-def test_the_chatbot_vote_has_conditions_and_the_recommendation_cites_a_group(
-    app, seeded, client
-):
+def test_the_chatbot_vote_has_conditions_and_the_recommendation_cites_a_group(app, seeded, client):
     recommendation = _recommendation(app, CHATBOT)
     for version in _versions(app, recommendation):
         (group,) = [c for c in version.citations if c.get("kind") == "condition_group"]

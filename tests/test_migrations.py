@@ -49,3 +49,29 @@ def test_accounts_without_a_confirmation_date_count_as_confirmed_after_upgrading
         assert rows[older.id] is not None  # the creation time stands for the confirmation
         assert rows[deleted.id] is None  # a deleted account is not brought back to life
         assert db.session.get(User, confirmed.id).email_verified_at == kept
+
+
+def test_the_conditions_migration_keeps_every_ballot_and_its_history(
+    app, make_user, client_as, make_vote_case
+):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import func, select
+
+    from tests.conftest import cast
+    from thinktank.voting.models import Ballot, BallotChange
+
+    vote = make_vote_case(visibility="public")
+    for n in range(2):
+        client = client_as(make_user(display_name=f"Historik {n}"))
+        assert cast(client, vote.id, vote.positions[0]).status_code == 302
+        assert cast(client, vote.id, vote.positions[1], "Skiftet.").status_code == 302
+    with app.app_context():
+        db.session.remove()
+        try:
+            downgrade(revision="0016_confirmed_addresses")
+            upgrade()
+        finally:
+            db.session.remove()
+        assert db.session.scalar(select(func.count(Ballot.id))) == 2
+        assert db.session.scalar(select(func.count(BallotChange.id))) == 4
+        assert not any(db.session.scalars(select(Ballot.conditional)))

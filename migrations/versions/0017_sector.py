@@ -22,23 +22,29 @@ branch_labels = None
 depends_on = None
 
 
+def _recreating_would_cascade() -> bool:
+    """SQLite changes a constraint by copying the table and dropping the old one; dropping
+    ``ballots`` would delete every ``ballot_changes`` row with it (ON DELETE CASCADE, and the
+    app's connections enforce foreign keys). So there the columns are added in place and the
+    check is left to the service; PostgreSQL gets the check as well."""
+    return op.get_bind().dialect.name == "sqlite"
+
+
 def upgrade():
-    with op.batch_alter_table("ballots", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("conditional", sa.Boolean(), server_default=sa.false(), nullable=False)
+    for table in ("ballots", "ballot_changes"):
+        op.add_column(
+            table, sa.Column("conditional", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
-        batch_op.add_column(sa.Column("conditions", sa.Text(), server_default="", nullable=False))
-        batch_op.add_column(
-            sa.Column("conditions_html", sa.Text(), server_default="", nullable=False)
+        op.add_column(table, sa.Column("conditions", sa.Text(), server_default="", nullable=False))
+    op.add_column(
+        "ballots", sa.Column("conditions_html", sa.Text(), server_default="", nullable=False)
+    )
+    if not _recreating_would_cascade():
+        op.create_check_constraint(
+            op.f("ck_ballots_conditions_with_position"),
+            "ballots",
+            "choice = 'position' OR NOT conditional",
         )
-        batch_op.create_check_constraint(
-            op.f("ck_ballots_conditions_with_position"), "choice = 'position' OR NOT conditional"
-        )
-    with op.batch_alter_table("ballot_changes", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("conditional", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
-        batch_op.add_column(sa.Column("conditions", sa.Text(), server_default="", nullable=False))
 
     op.create_table(
         "condition_groups",
@@ -122,11 +128,13 @@ def downgrade():
     with op.batch_alter_table("condition_groups", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_condition_groups_recommendation_id"))
     op.drop_table("condition_groups")
-    with op.batch_alter_table("ballot_changes", schema=None) as batch_op:
-        batch_op.drop_column("conditions")
-        batch_op.drop_column("conditional")
-    with op.batch_alter_table("ballots", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("ck_ballots_conditions_with_position"), "check")
-        batch_op.drop_column("conditions_html")
-        batch_op.drop_column("conditions")
-        batch_op.drop_column("conditional")
+    if not _recreating_would_cascade():
+        op.drop_constraint(op.f("ck_ballots_conditions_with_position"), "ballots", "check")
+    for table, column in (
+        ("ballots", "conditions_html"),
+        ("ballots", "conditions"),
+        ("ballots", "conditional"),
+        ("ballot_changes", "conditions"),
+        ("ballot_changes", "conditional"),
+    ):
+        op.drop_column(table, column)  # SQLite 3.35+ drops a column in place

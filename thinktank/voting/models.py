@@ -136,6 +136,7 @@ class Ballot(db.Model):
             " OR (choice <> 'position' AND position_id IS NULL)",
             "position_chosen",
         ),
+        # PostgreSQL only: on SQLite adding it would copy the table (see migration 0017)
         CheckConstraint("choice = 'position' OR NOT conditional", "conditions_with_position"),
     )
 

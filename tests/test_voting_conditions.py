@@ -123,3 +123,32 @@ def test_hostile_markdown_in_conditions_is_made_harmless(
     assert_page_safe(html)
     assert "<strong>Kun</strong> med indsigt" in html
     assert "<script>alert(1)" not in html
+
+
+def test_rerendering_renders_the_conditions_again_from_their_source(
+    app, client_as, member, secretariat, voting
+):
+    from sqlalchemy import update
+
+    from thinktank.frozen import rewriting
+    from thinktank.stored_html import rerender_all
+
+    assert (
+        vote(client_as(member), voting.id, voting.positions[0], "Kun **med** indsigt.").status_code
+        == 302
+    )
+    client_as(secretariat).post(f"/cases/{voting.id}/transition", data={"move": "close_voting"})
+    with app.app_context():
+        db.session.execute(update(Ballot).values(conditions_html="<p>gammel</p>", markup_version=0))
+        result = db.session.get(VoteResult, voting.id)
+        with rewriting(VoteResult.snapshot, VoteResult.markup_version):
+            votes = [v | {"conditions_html": "<p>gammel</p>"} for v in result.snapshot["votes"]]
+            result.snapshot = result.snapshot | {"votes": votes}
+            result.markup_version = 0
+        db.session.commit()
+        rerender_all()
+        db.session.commit()
+        ballot = db.session.scalar(select(Ballot))
+        frozen = db.session.get(VoteResult, voting.id).snapshot["votes"][0]
+    assert "<strong>med</strong>" in ballot.conditions_html
+    assert "<strong>med</strong>" in frozen["conditions_html"]

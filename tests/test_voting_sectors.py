@@ -11,7 +11,8 @@ from thinktank.accounts.models import User
 from thinktank.accounts.roles import Sector
 from thinktank.extensions import db
 from thinktank.voting.models import VoteResult
-from thinktank.voting.tally import SECTOR_KEYS, result_view, sector_table
+from thinktank.voting.sectors import SECTOR_KEYS, sector_table
+from thinktank.voting.tally import result_view
 
 
 @pytest.fixture

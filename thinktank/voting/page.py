@@ -26,13 +26,9 @@ from thinktank.permissions import can
 from thinktank.voting.ballots import own_ballot
 from thinktank.voting.forms import BallotForm, PositionForm, StartVotingForm
 from thinktank.voting.models import Ballot, BallotChoice, PositionStatus, VoteResult
+from thinktank.voting.sectors import public_snapshot_document
 from thinktank.voting.service import MIN_POSITIONS, OPEN_TO_CHANGE, positions_of, voting_round
-from thinktank.voting.tally import (
-    build_snapshot,
-    current_turnout,
-    public_snapshot_document,
-    result_view,
-)
+from thinktank.voting.tally import build_snapshot, current_turnout, result_view
 
 AFTER_VOTING = frozenset({CaseState.CLOSED, CaseState.RECOMMENDED, CaseState.ARCHIVED})
 

@@ -15,8 +15,9 @@ declared interests), so it reads the same whatever happens to the live rows late
 Keys added in version 2 (a version-1 snapshot lacks them; :func:`result_view` then derives
 the split from its votes, which always carried the voter's sector, and shows no conditions):
 
-- ``sector_voters``: ``{sector: counted voters}`` for each sector key (``SECTOR_KEYS``: the
-  values of :class:`Sector`, then ``"none"`` for a voter without a sector), as at closing;
+- ``sector_voters``: ``{sector: counted voters}`` for each sector key (``SECTOR_KEYS`` in
+  ``sectors.py``: the values of :class:`Sector`, then ``"none"`` for a voter without a
+  sector), as at closing;
 - each position's ``by_sector`` (``{sector: votes}``) and ``conditional`` (how many of its
   votes were "yes, on conditions"; the rest are unconditional);
 - ``abstentions_by_sector``: ``{sector: abstentions}``;
@@ -25,7 +26,7 @@ the split from its votes, which always carried the voter's sector, and shows no 
   conditions (None for a vote without conditions).
 
 A sector with fewer than ``SMALL_SECTOR`` counted voters is flagged; shown anonymously (a
-Chatham House case seen from outside the think tank) its counts are withheld.
+Chatham House case seen from outside the think tank) its counts are withheld (``sectors.py``).
 """
 
 from __future__ import annotations
@@ -45,12 +46,10 @@ from thinktank.members.policies import participants_clause
 from thinktank.members.service import current_interests_of
 from thinktank.models import LOCAL_TIMEZONE
 from thinktank.voting.models import Ballot, BallotChoice
+from thinktank.voting.sectors import SectorTable, no_votes, sector_split, sector_table
 from thinktank.voting.service import approved_positions
 
 SNAPSHOT_VERSION = 2
-NO_SECTOR = "none"
-SECTOR_KEYS = (*(sector.value for sector in Sector), NO_SECTOR)
-SMALL_SECTOR = 3  # fewer voters than this in a sector: a note, and withheld when anonymous
 
 
 @dataclass(frozen=True)
@@ -161,33 +160,12 @@ def build_snapshot(case_id: int, at: datetime) -> dict[str, Any]:
                 "count": counts[position.id],
                 "share": _share(counts[position.id], counted),
                 "conditional": conditional[position.id],
-                "by_sector": split.get(position.id, _no_votes()),
+                "by_sector": split.get(position.id, no_votes()),
             }
             for position in positions
         ],
         "votes": votes,
     }
-
-
-def _no_votes() -> dict[str, int]:
-    return dict.fromkeys(SECTOR_KEYS, 0)
-
-
-def sector_split(votes: list[dict[str, Any]]) -> dict[Any, dict[str, int]]:
-    """Counted votes by the voter's sector: ``{position_id | "abstain": {sector: n}}`` and
-    ``"sector_voters"``: every counted voter by sector (recusals are not counted)."""
-    split: dict[Any, dict[str, int]] = {"sector_voters": _no_votes(), "abstain": _no_votes()}
-    for vote in votes:
-        sector = vote.get("sector") if vote.get("sector") in SECTOR_KEYS else NO_SECTOR
-        if vote["choice"] == BallotChoice.POSITION.value:
-            key = vote.get("position_id")
-        elif vote["choice"] == BallotChoice.ABSTAIN.value:
-            key = "abstain"
-        else:
-            continue
-        split.setdefault(key, _no_votes())[sector] += 1
-        split["sector_voters"][sector] += 1
-    return split
 
 
 # --- reading a snapshot ------------------------------------------------------------------
@@ -227,25 +205,6 @@ class ConditionView:
     name: str
     affiliation: str
     html: str
-
-
-@dataclass
-class SectorRow:
-    key: str
-    label: Any
-    voters: int | None  # None: withheld (fewer than SMALL_SECTOR voters, shown anonymously)
-    cells: list[int | None]  # one per column, in the order of SectorTable.columns
-    small: bool
-
-
-@dataclass
-class SectorTable:
-    columns: list[Any]  # the positions' titles, then "Abstained"
-    rows: list[SectorRow]  # the sectors that have counted voters
-
-    @property
-    def has_small(self) -> bool:
-        return any(row.small for row in self.rows)
 
 
 @dataclass
@@ -317,42 +276,6 @@ def _vote_view(vote: dict[str, Any]) -> VoteView:
     )
 
 
-def _sector_label(key: str):
-    return Sector(key).label if key in Sector._value2member_map_ else _("No sector")
-
-
-def sector_table(snapshot: dict[str, Any], *, anonymous: bool = False) -> SectorTable:
-    """The counts by sector as frozen (derived from the votes for a version-1 snapshot);
-    ``anonymous`` withholds the counts of a sector with fewer than SMALL_SECTOR voters."""
-    if "sector_voters" in snapshot:
-        voters = snapshot["sector_voters"]
-        columns = [p.get("by_sector", {}) for p in snapshot["positions"]]
-        columns.append(snapshot.get("abstentions_by_sector", {}))
-    else:
-        split = sector_split(snapshot["votes"])
-        voters = split["sector_voters"]
-        columns = [split.get(p["id"], {}) for p in snapshot["positions"]]
-        columns.append(split["abstain"])
-    rows = []
-    for key in SECTOR_KEYS:
-        total = voters.get(key, 0)
-        if not total:
-            continue
-        small = total < SMALL_SECTOR
-        withheld = small and anonymous
-        rows.append(
-            SectorRow(
-                key=key,
-                label=_sector_label(key),
-                voters=None if withheld else total,
-                cells=[None if withheld else column.get(key, 0) for column in columns],
-                small=small,
-            )
-        )
-    titles = [p["title"] for p in snapshot["positions"]]
-    return SectorTable(columns=[*titles, _("Abstained")], rows=rows)
-
-
 def _condition(vote: VoteView, anonymous: bool) -> ConditionView:
     return ConditionView(
         id=vote.condition_id,
@@ -361,33 +284,6 @@ def _condition(vote: VoteView, anonymous: bool) -> ConditionView:
         affiliation="" if anonymous else vote.affiliation,
         html=vote.conditions_html,
     )
-
-
-def public_snapshot_document(snapshot: dict[str, Any], *, anonymous: bool = False) -> dict:
-    """The snapshot as results.json shows it: anonymously, a small sector's counts are
-    withheld (None, with ``"withheld": true``) and conditions carry no voter."""
-    if not anonymous:
-        return snapshot
-    table = sector_table(snapshot, anonymous=True)
-    withheld = {row.key for row in table.rows if row.voters is None}
-
-    def hide(counts: dict[str, int]) -> dict[str, int | None]:
-        return {key: None if key in withheld else n for key, n in counts.items()}
-
-    document = dict(snapshot)
-    if "sector_voters" in snapshot:
-        document["sector_voters"] = hide(snapshot["sector_voters"])
-        document["abstentions_by_sector"] = hide(snapshot.get("abstentions_by_sector", {}))
-        document["positions"] = [
-            p | {"by_sector": hide(p.get("by_sector", {}))} for p in snapshot["positions"]
-        ]
-    document["withheld_sectors"] = sorted(withheld)
-    document["conditions"] = [
-        {"id": v.get("condition_id"), "position_id": v.get("position_id"),
-         "conditions_html": v.get("conditions_html") or ""}
-        for v in snapshot["votes"] if v.get("conditional")
-    ]  # fmt: skip
-    return document
 
 
 def result_view(snapshot: dict[str, Any], *, anonymous: bool = False) -> ResultView:

@@ -221,3 +221,29 @@ def test_the_recommendation_pages_run_a_fixed_number_of_queries_with_more_condit
     assert small.status_code == large.status_code == 200
     assert "Betingelse nr. 11" in page_text(large)
     assert few.count == many.count, str(many)
+
+
+def test_a_deleted_account_leaves_its_published_condition_without_its_name(
+    app, client_as, secretariat, admin, drafting
+):
+    from thinktank.accounts.models import User
+
+    recommendation, ids = drafting
+    staff = client_as(secretariat)
+    _group(staff, recommendation, "Forsøg", [ids["Kun som forsøg."]])
+    with app.app_context():
+        group_id = db.session.scalar(select(ConditionGroup.id))
+        voter = db.session.scalar(select(User).where(User.display_name == "Betinger 2"))
+    staff.post(
+        f"/recommendations/{recommendation.id}/conditions/{group_id}/cite", data={"cited": "1"}
+    )
+    assert staff.post(f"/recommendations/{recommendation.id}/publish", data={}).status_code == 302
+    deleted = client_as(admin).post(
+        f"/admin/users/{voter.id}/delete", data={"reason": "Ønsket", "confirm": "y"}
+    )
+    assert deleted.status_code == 302
+    with app.app_context():
+        version = db.session.scalar(select(RecommendationVersion))
+    (group,) = [c for c in version.citations if c.get("kind") == "condition_group"]
+    assert group["conditions"][0]["name"] != "Betinger 2"
+    assert group["conditions"][0]["conditions"] == "Kun som forsøg."

@@ -31,7 +31,7 @@ def test_a_member_votes_yes_on_conditions_and_the_secretariat_groups_them(
     page.get_by_role("link", name="Sager", exact=True).first.click()
     page.get_by_role("link", name=TITLE).click()
     page.get_by_label("Chatbot med klare grænser", exact=True).check()
-    page.get_by_label("Ja, på betingelser", exact=True).check()
+    page.get_by_label("Jeg stemmer ja på betingelser").check()
     page.get_by_label("Begrundelse (valgfri)").fill("Aarhus har gode erfaringer.")
     page.locator(".ballot-form button[type=submit]").click()
     expect(page.locator(".error-summary")).to_be_visible()

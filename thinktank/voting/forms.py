@@ -127,7 +127,7 @@ class BallotForm(Form):
     )
     reason_confirmed = BooleanField(_l("The reason also applies to my new choice"))
     conditional = BooleanField(
-        _l("Yes, on conditions"),
+        _l("I vote yes on conditions"),
         description=_l("Tick this if your vote for the position depends on conditions."),
     )
     conditions = MarkdownField(

@@ -85,3 +85,31 @@ def test_replies_get_their_thread_and_kept_comment_links_become_permalinks_after
             text("SELECT url FROM notifications WHERE user_id = :user"), {"user": mentioned.id}
         )
         assert url == f"/comments/{deeper.id}"
+
+
+def test_the_conditions_migration_keeps_every_ballot_and_its_history(
+    app, make_user, client_as, make_vote_case
+):
+    from alembic.script import ScriptDirectory
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import func, select
+
+    from tests.conftest import cast
+    from thinktank.voting.models import Ballot, BallotChange
+
+    vote = make_vote_case(visibility="public")
+    for n in range(2):
+        client = client_as(make_user(display_name=f"Historik {n}"))
+        assert cast(client, vote.id, vote.positions[0]).status_code == 302
+        assert cast(client, vote.id, vote.positions[1], "Skiftet.").status_code == 302
+    with app.app_context():
+        db.session.remove()
+        try:
+            scripts = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+            downgrade(revision=scripts.get_revision("0017_sector").down_revision)
+            upgrade()
+        finally:
+            db.session.remove()
+        assert db.session.scalar(select(func.count(Ballot.id))) == 2
+        assert db.session.scalar(select(func.count(BallotChange.id))) == 4
+        assert not any(db.session.scalars(select(Ballot.conditional)))

@@ -87,6 +87,7 @@ POLICIES = [
     ("view_recommendation_draft", recommendations_policies.can_view_draft),
     ("write_recommendation", recommendations_policies.can_write),
     ("review_recommendation", recommendations_policies.can_review),
+    ("group_conditions", recommendations_policies.can_group_conditions),
     ("cosign_opinion", recommendations_policies.can_cosign),
     ("adopt_recommendation", recommendations_policies.can_adopt),
     ("confirm_adoption", recommendations_policies.can_confirm_adoption),

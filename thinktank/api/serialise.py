@@ -244,6 +244,7 @@ def cited_comments_of(version: RecommendationVersion, case: Case) -> list[dict[s
             else None,
         }
         for quote in version.citations
+        if quote.get("kind") != "condition_group"  # a group of the vote's conditions
     ]
 
 

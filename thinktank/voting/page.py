@@ -29,6 +29,7 @@ from thinktank.voting.anonymous import shown_snapshot
 from thinktank.voting.ballots import own_ballot
 from thinktank.voting.forms import BallotForm, PositionForm, StartVotingForm
 from thinktank.voting.models import Ballot, BallotChoice, PositionStatus, VoteResult
+from thinktank.voting.sectors import public_snapshot_document
 from thinktank.voting.service import MIN_POSITIONS, OPEN_TO_CHANGE, positions_of, voting_round
 from thinktank.voting.tally import build_snapshot, current_turnout, result_view
 
@@ -69,7 +70,9 @@ def _forms(case: Case, user, approved: list, ballot) -> dict[str, Any]:
     return forms
 
 
-def voting_section(case: Case, user) -> dict[str, Any] | None:
+def voting_section(case: Case, user, *, anonymous: bool = False) -> dict[str, Any] | None:
+    """The case page's positions and vote; ``anonymous``: a Chatham House case seen from
+    outside the think tank (see :func:`~thinktank.voting.tally.result_view`)."""
     manage = can(user, "manage_positions", case)
     if case.state == CaseState.DRAFT and not manage:
         return None
@@ -86,11 +89,12 @@ def voting_section(case: Case, user) -> dict[str, Any] | None:
     forms = _forms(case, user, approved, ballot)
     if not positions and voting is None and not any(forms.values()):
         return None
+    hidden = anonymous or hides_contributors(case, user)
     snapshot = shown_snapshot(snapshot, case, user)
-    result = result_view(snapshot) if snapshot else None
+    result = result_view(snapshot, anonymous=hidden) if snapshot else None
     return {
         "case": case,
-        "hide_names": hides_contributors(case, user),
+        "hide_names": hidden,
         "declared_interests": declared_interests(snapshot),
         "positions": approved,
         "titles": {p.id: p.title for p in approved},
@@ -119,19 +123,20 @@ def voting_section(case: Case, user) -> dict[str, Any] | None:
     }
 
 
-def frozen_result(case: Case) -> dict[str, Any] | None:
+def frozen_result(case: Case, *, anonymous: bool = False) -> dict[str, Any] | None:
     """The frozen vote of a case, as the results template shows it (for recommendations)."""
     stored = db.session.get(VoteResult, case.id)
     if stored is None:
         return None
+    hidden = anonymous or hides_contributors(case)
     snapshot = shown_snapshot(stored.snapshot, case)
-    result = result_view(snapshot)
+    result = result_view(snapshot, anonymous=hidden)
     voters = {v.voter_id for v in [*result.recusals, *(v for g in result.groups for v in g.votes)]}
     return {
         "result": result,
         "final": True,
         "member_ids": _member_ids(voters),
-        "hide_names": hides_contributors(case),
+        "hide_names": hidden,
         "declared_interests": declared_interests(snapshot),
     }
 
@@ -147,13 +152,15 @@ def declared_interests(snapshot: dict[str, Any] | None) -> list[dict[str, Any]]:
     return found
 
 
-def results_document(user, case_id: int) -> dict[str, Any]:
+def results_document(user, case_id: int, *, anonymous: bool = False) -> dict[str, Any]:
     """The vote on a case as JSON: settings, turnout, and the result only when public (the
-    view makes the moves that have fallen due first)."""
+    view makes the moves that have fallen due first); ``anonymous`` withholds small sectors'
+    counts and lists conditions without voters."""
     case = visible_case(user, case_id)
     positions = positions_of(case.id)
     voting = voting_round(case.id)
     snapshot, final = public_snapshot(case, voting)
+    hidden = anonymous or hides_contributors(case, user)
     document: dict[str, Any] = {
         "case": {"id": case.id, "title": case.title, "state": case.state.value},
         "positions": [
@@ -161,7 +168,9 @@ def results_document(user, case_id: int) -> dict[str, Any]:
         ],
         "voting": None,
         "turnout": None,
-        "result": shown_snapshot(snapshot, case, user),
+        "result": public_snapshot_document(shown_snapshot(snapshot, case, user), anonymous=hidden)
+        if snapshot
+        else None,
         "final": final,
     }
     if voting is not None:

@@ -104,10 +104,24 @@ def test_published_versions_keep_the_minority_opinion_and_cite_the_cases_comment
         (opinion,) = version.minority_opinions
         assert opinion["author"] == "Sofie Lund" and "<strong>ret</strong>" in opinion["body_html"]
         assert [signer["name"] for signer in opinion["signers"]] == ["Fatima Khalil"]
-        assert len(version.citations) >= 2
-        assert {citation["comment_id"] for citation in version.citations} <= comment_ids
+        quotes = [c for c in version.citations if c.get("kind") != "condition_group"]
+        assert len(quotes) >= 2
+        assert {citation["comment_id"] for citation in quotes} <= comment_ids
     first, second = _versions(app, recommendation)
     assert len(second.citations) == len(first.citations) + 1
+
+
+def test_the_chatbot_vote_has_conditions_and_the_recommendation_cites_a_group(app, seeded, client):
+    recommendation = _recommendation(app, CHATBOT)
+    for version in _versions(app, recommendation):
+        (group,) = [c for c in version.citations if c.get("kind") == "condition_group"]
+        assert group["title"] == "Kvaliteten af svarene måles"
+        assert len(group["conditions"]) == 2
+        assert "<strong>hver måned</strong>" in group["conditions"][0]["conditions_html"]
+    page = page_text(client.get(f"/recommendations/{recommendation.id}"))
+    assert "Betingelser fra afstemningen: Kvaliteten af svarene måles" in page
+    assert "0 uden betingelser, 3 på betingelser" in page
+    assert "Stemmer fordelt på sektor" in page
 
 
 def test_anonymous_visitor_reads_the_recommendation_with_its_adoptions(app, seeded, client):

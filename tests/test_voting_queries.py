@@ -7,7 +7,7 @@ from sqlalchemy import insert
 
 from tests.conftest import _PASSWORD_HASH, page_text
 from thinktank.accounts.models import User
-from thinktank.accounts.roles import Role
+from thinktank.accounts.roles import Role, Sector
 from thinktank.extensions import db
 from thinktank.members.models import Interest, InterestKind
 from thinktank.voting.models import Ballot, BallotChoice
@@ -21,6 +21,7 @@ def _add_voters(app, vote, count: int, tag: str) -> None:
                 "email": f"{tag}{n}@example.dk",
                 "display_name": f"Medlem {tag} {n}",
                 "organisation": "Testrup Kommune",
+                "sector": list(Sector)[n % len(Sector)],  # the result is split by sector
                 "role": Role.MEMBER,
                 "password_hash": _PASSWORD_HASH,
                 "session_token": f"{tag}-{n}",
@@ -45,6 +46,10 @@ def _add_voters(app, vote, count: int, tag: str) -> None:
                     "choice": BallotChoice.POSITION if n % 4 else BallotChoice.ABSTAIN,
                     "position_id": vote.positions[n % 2] if n % 4 else None,
                     "reason_html": f"<p>Begrundelse {n}</p>",
+                    # some "yes, on conditions": the conditions are listed with the result
+                    "conditional": bool(n % 4) and n % 3 == 0,
+                    "conditions": f"Betingelse {n}" if n % 4 and n % 3 == 0 else "",
+                    "conditions_html": f"<p>Betingelse {n}</p>" if n % 4 and n % 3 == 0 else "",
                 }
                 for n, user_id in enumerate(ids)
             ],
@@ -76,5 +81,6 @@ def test_case_page_with_200_ballots_runs_a_fixed_number_of_queries(
         large = client.get(f"/cases/{cases[200].id}")
     assert small.status_code == large.status_code == 200
     assert ("Begrundelse 199" in page_text(large)) == (stage != "hidden")
+    assert ("Betingelse 198" in page_text(large)) == (stage != "hidden")
     assert few.count == many.count, str(many)
     print(f"{stage}/{who}: {many.count} queries")

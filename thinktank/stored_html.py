@@ -24,7 +24,7 @@ from thinktank.voting.models import Ballot, Position, VoteResult
 STORED_HTML = (
     ("cases", Case, ("dilemma_html", "benefits_html", "risks_html")),
     ("positions", Position, ("explanation_html",)),
-    ("ballot reasons", Ballot, ("reason_html",)),
+    ("ballot reasons", Ballot, ("reason_html", "conditions_html")),
     ("frozen vote results (reasons)", VoteResult, ("snapshot",)),
     ("comments", Comment, ("body_html",)),
     ("earlier comment texts", CommentRevision, ("body_html",)),

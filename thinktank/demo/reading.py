@@ -95,6 +95,7 @@ class DemoBallot:
     choice: int | str  # index into the positions (from 0), ABSTAIN or RECUSE
     reason: str = ""
     earlier: int | None = None  # a first vote, changed before closing
+    conditions: str = ""  # a vote "yes, on conditions" (for a position only)
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,13 @@ class Revision:
 
 
 @dataclass(frozen=True)
+class DemoConditionGroup:
+    title: str
+    voters: tuple[str, ...]  # e-mails of voters whose conditions say the same
+    cited: bool = False
+
+
+@dataclass(frozen=True)
 class DemoAdoption:
     user: str  # e-mail of a registered reader or member from the municipality
     municipality: str  # official municipality code
@@ -171,6 +179,7 @@ class DemoRecommendation:
     publish_reason: str = ""  # needed when published over objections or before the deadline
     revisions: tuple[Revision, ...] = ()
     adoptions: tuple[DemoAdoption, ...] = ()
+    condition_groups: tuple[DemoConditionGroup, ...] = ()  # grouped before publishing
 
 
 @dataclass(frozen=True)
@@ -398,6 +407,7 @@ def _content(item: _Fields) -> CaseInput:
             item.fail("personal_data", f"{value!r} is not one of: {', '.join(sorted(allowed))}")
     values["sensitive_data"] = item.get("sensitive_data", bool)
     values["cross_sector_data"] = item.get("cross_sector_data", bool)
+    values["chatham_house"] = item.get("chatham_house", bool, False)
     item.done()
     return CaseInput(**values)
 
@@ -469,7 +479,10 @@ def _ballot(item: _Fields, emails: set[str], count: int) -> DemoBallot:
         choice=choice("choice"),
         reason=item.text("reason", ""),
         earlier=choice("earlier", None),
+        conditions=item.text("conditions", ""),
     )
+    if ballot.conditions and not isinstance(ballot.choice, int):
+        item.fail("conditions", "go only with a vote for a position")
     item.done()
     return ballot
 
@@ -567,6 +580,16 @@ def _recommendation(item: _Fields, emails: set[str], keys: set[str]) -> DemoReco
             )
         )
         one.done()
+    groups = []
+    for one in item.items("condition_groups", required=False):
+        voters = tuple(_strings(one, "voters"))
+        for email in voters:
+            if email not in emails:
+                one.fail("voters", f"{email!r} is not a demo account in accounts.yaml")
+        groups.append(
+            DemoConditionGroup(one.text("title"), voters, bool(one.get("cited", bool, False)))
+        )
+        one.done()
     published = item.number("published_days_ago", None)
     if published is None and (revisions or adoptions):
         item.fail("published_days_ago", "is needed for revisions and adoptions")
@@ -582,6 +605,7 @@ def _recommendation(item: _Fields, emails: set[str], keys: set[str]) -> DemoReco
         publish_reason=item.text("publish_reason", ""),
         revisions=tuple(revisions),
         adoptions=tuple(adoptions),
+        condition_groups=tuple(groups),
     )
     item.done()
     return recommendation

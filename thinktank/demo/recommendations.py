@@ -21,7 +21,7 @@ from thinktank.demo.dating import (
 from thinktank.demo.reading import DemoCase, DemoRecommendation, Text
 from thinktank.extensions import db
 from thinktank.models import local_today, utcnow
-from thinktank.recommendations import adoptions, service
+from thinktank.recommendations import adoptions, conditions, service
 from thinktank.recommendations.models import Recommendation
 
 
@@ -56,9 +56,22 @@ def seed_recommendation(demo: DemoCase, users: dict[str, User], staff: User) -> 
         with dated(ago(now, opinion.days_ago - 1)):
             for signer in opinion.cosigners:
                 service.cosign(users[signer], written.id)
+    _group_conditions(story, recommendation, users, staff)
     if story.published_days_ago is not None:
         _publish(story, recommendation, users, staff, comments, now)
     return 1
+
+
+def _group_conditions(story, recommendation: Recommendation, users, staff: User) -> None:
+    """Group the vote's conditions as the story says (by voter), and cite the cited groups."""
+    if not story.condition_groups:
+        return
+    by_voter = {c.voter_id: c.id for c in conditions.frozen_conditions(recommendation.case_id)}
+    for group in story.condition_groups:
+        ids = [by_voter[users[email].id] for email in group.voters]
+        made = conditions.create_group(staff, recommendation, group.title, ids)
+        if group.cited:
+            conditions.cite_group(staff, recommendation, made.id, True)
 
 
 def _publish(

@@ -79,4 +79,11 @@ def _cast(users: dict[str, User], case: Case, positions: list, ballot: DemoBallo
 
     if ballot.earlier is not None:
         ballots.cast_ballot(users[ballot.voter], case.id, *choose(ballot.earlier))
-    ballots.cast_ballot(users[ballot.voter], case.id, *choose(ballot.choice), ballot.reason)
+    ballots.cast_ballot(
+        users[ballot.voter],
+        case.id,
+        *choose(ballot.choice),
+        ballot.reason,
+        conditional=bool(ballot.conditions),
+        conditions=ballot.conditions,
+    )

@@ -98,11 +98,24 @@ def ballots(user) -> list[dict]:
         .order_by(BallotChange.created_at, BallotChange.id)
     ):
         changes[change.ballot_id].append(
-            _row(change, "choice", "position_id", "reason", "created_at")
+            _row(
+                change, "choice", "position_id", "reason", "conditional", "conditions", "created_at"
+            )
         )
     return [
         {
-            **_row(b, "id", "case_id", "choice", "position_id", "reason", "cast_at", "updated_at"),
+            **_row(
+                b,
+                "id",
+                "case_id",
+                "choice",
+                "position_id",
+                "reason",
+                "conditional",
+                "conditions",
+                "cast_at",
+                "updated_at",
+            ),  # fmt: skip
             "changes": changes.get(b.id, []),
         }
         for b in found

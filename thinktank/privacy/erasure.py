@@ -190,6 +190,18 @@ def anonymise_vote_results(erasure: Erasure) -> None:
             erasure.count("frozen_vote_results", 1)
 
 
+def _anonymised_conditions(citation: dict, user_id: int, label: str) -> dict:
+    """A cited group of the vote's conditions, with the person's name as the label."""
+    if "conditions" not in citation:
+        return citation
+    return citation | {
+        "conditions": [
+            {**c, "name": label, "affiliation": ""} if c.get("voter_id") == user_id else c
+            for c in citation["conditions"]
+        ]
+    }
+
+
 def anonymise_published_versions(erasure: Erasure) -> None:
     """Published versions keep their text; the person's name in opinions, co-signatures and
     quotes becomes the label."""
@@ -216,7 +228,7 @@ def anonymise_published_versions(erasure: Erasure) -> None:
             citations = [
                 {**c, "author": erasure.label, **anonymous}
                 if c.get("comment_id") in own_comments
-                else c
+                else _anonymised_conditions(c, user_id, erasure.label)
                 for c in version.citations
             ]
             if opinions != version.minority_opinions or citations != version.citations:

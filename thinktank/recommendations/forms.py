@@ -160,3 +160,24 @@ class AdoptForm(Form):
         filters=[strip],
         validators=[Optional(), max_length(1000)],
     )
+
+
+class ConditionGroupForm(Form):
+    title = StringField(
+        _l("Name of the group"),
+        filters=[strip],
+        validators=[required(_l("Give the group a name.")), max_length(200)],
+        description=_l("What the conditions have in common, e.g. “Citizens get access”."),
+    )
+    conditions = MultiCheckboxField(
+        _l("Conditions that say the same"),
+        coerce=bounded_int,
+        validators=[required(_l("Choose the conditions that say the same."))],
+        validate_choice=False,  # the service checks they are in the vote and in no group
+    )
+
+    def with_conditions(self, conditions) -> ConditionGroupForm:
+        self.conditions.choices = choices(
+            (c.id, f"{c.name}: {plain_excerpt(c.conditions, 140)}") for c in conditions
+        )
+        return self

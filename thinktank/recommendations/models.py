@@ -7,7 +7,16 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from thinktank.accounts.models import User
@@ -152,16 +161,53 @@ class RecommendationVersion(Frozen, db.Model):
 
 
 class Citation(db.Model):
-    """A comment whose argument the working copy rests on."""
+    """What the working copy rests on: a comment's argument, or a group of the conditions
+    voters gave (exactly one of the two)."""
 
     __tablename__ = "recommendation_citations"
-    __table_args__ = (UniqueConstraint("recommendation_id", "comment_id"),)
+    __table_args__ = (
+        UniqueConstraint("recommendation_id", "comment_id"),
+        UniqueConstraint("recommendation_id", "condition_group_id"),
+        CheckConstraint("(comment_id IS NULL) <> (condition_group_id IS NULL)", "cites_one_thing"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(
         ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
     )
-    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    condition_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("condition_groups.id", ondelete="CASCADE")
+    )
+
+
+class ConditionGroup(db.Model):
+    """Conditions from the frozen vote that say the same thing, named by the secretariat
+    while drafting; its members are the snapshot's stable ``condition_id``s."""
+
+    __tablename__ = "condition_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ConditionGroupMember(db.Model):
+    """One condition in a group; a condition is in at most one group of a recommendation."""
+
+    __tablename__ = "condition_group_members"
+    __table_args__ = (UniqueConstraint("recommendation_id", "condition_id"),)
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("condition_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    condition_id: Mapped[int] = mapped_column(primary_key=True)  # a vote's, in the snapshot
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE")
+    )
 
 
 class ReviewResponse(db.Model):

@@ -23,6 +23,11 @@ def can_write(user, recommendation: Recommendation | None = None) -> bool:
     return recommendation is None or recommendation.status != Status.WITHDRAWN
 
 
+def can_group_conditions(user, recommendation: Recommendation) -> bool:
+    """Group the vote's conditions and cite the groups: the secretariat, while drafting."""
+    return has_role(user, Role.SECRETARIAT) and recommendation.status != Status.WITHDRAWN
+
+
 def can_review(user, recommendation: Recommendation) -> bool:
     """Consent, object, write or co-sign a minority opinion while the draft is in review."""
     return has_role(user, Role.MEMBER) and recommendation.status == Status.REVIEW

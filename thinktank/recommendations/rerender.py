@@ -10,6 +10,7 @@ from thinktank.discussion.service import render_comment
 from thinktank.extensions import db
 from thinktank.frozen import rewriting
 from thinktank.markup import MARKUP_VERSION, render_markdown
+from thinktank.recommendations import conditions
 from thinktank.recommendations.models import (
     MinorityOpinion,
     Recommendation,
@@ -60,7 +61,10 @@ def rerender_markdown() -> tuple[int, int, int]:
                 "body_html",
                 lambda text: str(render_markdown(text)),
             )
-            version.citations = _rendered(version.citations, "quote", "quote_html", render_comment)
+            version.citations = [
+                conditions.rerender(entry) if entry.get("kind") == conditions.KIND else entry
+                for entry in _rendered(version.citations, "quote", "quote_html", render_comment)
+            ]
             version.markup_version = MARKUP_VERSION
     opinions = db.session.scalars(
         select(MinorityOpinion).where(MinorityOpinion.markup_version != MARKUP_VERSION)

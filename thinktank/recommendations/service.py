@@ -33,6 +33,7 @@ from thinktank.markup import MARKUP_VERSION, plain_text, render_markdown
 from thinktank.models import local_today, utcnow
 from thinktank.permissions import can, require
 from thinktank.recommendations import following
+from thinktank.recommendations.conditions import cited_condition_groups
 from thinktank.recommendations.models import (
     Citation,
     Cosignature,
@@ -139,7 +140,9 @@ def citable_comments(case_id: int) -> list[Comment]:
 def cited_ids(recommendation_id: int) -> list[int]:
     return list(
         db.session.scalars(
-            select(Citation.comment_id).where(Citation.recommendation_id == recommendation_id)
+            select(Citation.comment_id).where(
+                Citation.recommendation_id == recommendation_id, Citation.comment_id.is_not(None)
+            )
         )
     )
 
@@ -163,7 +166,11 @@ def _set_citations(recommendation: Recommendation, comment_ids: list[int]) -> No
         raise ValidationFailed(
             _("Only comments from the case's discussion can be cited."), "citations"
         )
-    db.session.execute(delete(Citation).where(Citation.recommendation_id == recommendation.id))
+    db.session.execute(  # the comments cited; cited condition groups stay (conditions.py)
+        delete(Citation).where(
+            Citation.recommendation_id == recommendation.id, Citation.comment_id.is_not(None)
+        )
+    )
     for comment_id in dict.fromkeys(comment_ids):
         db.session.add(Citation(recommendation_id=recommendation.id, comment_id=comment_id))
 
@@ -400,11 +407,17 @@ def opinions(recommendation_id: int) -> list[MinorityOpinion]:
 # --- publishing --------------------------------------------------------------------------
 
 
+def _sector(user) -> str | None:
+    """The sector kept beside a name, so a Chatham House case can show it instead."""
+    return user.sector.value if user is not None and user.sector else None
+
+
 def _snapshot_opinions(current: list[MinorityOpinion]) -> list[dict]:
     return [
         {
             "author": opinion.author.display_name if opinion.author else "",
             "affiliation": opinion.author.affiliation if opinion.author else "",
+            "sector": _sector(opinion.author),
             "author_id": opinion.author_id,
             "body": opinion.body,
             "body_html": opinion.body_html,
@@ -412,6 +425,7 @@ def _snapshot_opinions(current: list[MinorityOpinion]) -> list[dict]:
                 {
                     "name": s.member.display_name,
                     "affiliation": s.member.affiliation,
+                    "sector": _sector(s.member),
                     "id": s.member_id,
                 }
                 for s in opinion.signatures
@@ -427,6 +441,7 @@ def _snapshot_citations(cited: list[Comment]) -> list[dict]:
             "comment_id": comment.id,
             "author": comment.author.display_name if comment.author else "",
             "affiliation": comment.author.affiliation if comment.author else "",
+            "sector": _sector(comment.author),
             "quote": comment.body,
             "quote_html": comment.body_html,
         }
@@ -501,7 +516,7 @@ def publish(
     number = recommendation.current_version + 1
     current_opinions, cited = opinions(recommendation.id), cited_comments(recommendation.id)
     opinions_now = _snapshot_opinions(current_opinions)
-    citations_now = _snapshot_citations(cited)
+    citations_now = _snapshot_citations(cited) + cited_condition_groups(recommendation)
     if number > 1:
         if not change_note:
             raise ValidationFailed(_("Say what changed in this version."), "change_note")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from thinktank import lix
+from thinktank.cases.chatham import hides_contributors
 from thinktank.cases.lifecycle import make_due_moves
 from thinktank.cases.models import Case
 from thinktank.cases.service import visible_case
@@ -22,9 +23,10 @@ from thinktank.models import utcnow
 from thinktank.notifications import follows
 from thinktank.pagination import paginate
 from thinktank.permissions import can, permission_required, require
-from thinktank.recommendations import adoptions, citations, following, portal, service
+from thinktank.recommendations import adoptions, citations, conditions, following, portal, service
 from thinktank.recommendations.forms import (
     AdoptForm,
+    ConditionGroupForm,
     DraftForm,
     OpinionForm,
     PublishForm,
@@ -95,11 +97,16 @@ def show_version(recommendation_id: int, number: int):
     return _render_version(recommendation_id, number)
 
 
-def _render_version(recommendation_id: int, number: int | None, adopt_form=None, status=200):
+def _render_version(
+    recommendation_id: int, number: int | None, adopt_form=None, status=200, anonymous=False
+):
+    """``anonymous``: a Chatham House case seen from outside the think tank (conditions and
+    small sectors' counts shown without who)."""
     shown = portal.version(recommendation_id, number)
     if not shown.recommendation.is_published:
         return redirect(url_for(".draft", recommendation_id=recommendation_id))
     recommendation = shown.recommendation
+    hidden = anonymous or hides_contributors(recommendation.case)
     versions = portal.versions(recommendation.id)
     permanent = recommendation_url(recommendation, shown.number, _external=True)
     return render_template(
@@ -115,7 +122,9 @@ def _render_version(recommendation_id: int, number: int | None, adopt_form=None,
         adoptions=adoptions.public(recommendation.id),
         unverified_adoptions=adoptions.unverified_for(current_user, recommendation.id),
         adopt_form=adopt_form or AdoptForm(formdata=None),
-        vote=frozen_result(recommendation.case),
+        vote=frozen_result(recommendation.case, anonymous=hidden),
+        hide_names=hidden,
+        anonymous=hidden,
         is_latest=number is None or number == recommendation.current_version,
         citation_meta=citations.meta_tags(citations.reference(shown, permanent)),
         follow=following.follow_context(recommendation, current_user),
@@ -375,6 +384,7 @@ def _render_draft(recommendation, status_code: int = 200, opinion_preview=None, 
             "body": lix.readability_of_html(recommendation.body_html),
             "easy_read": lix.readability_of_html(recommendation.easy_read_html),
         },
+        cited_groups=conditions.cited_condition_groups(recommendation),
         opinion_preview=opinion_preview,
         discussion_data={
             "discussion": thread,
@@ -521,3 +531,70 @@ def supersede(recommendation_id: int):
         lambda r: service.supersede(current_user, r, form.by.data),
         _("The recommendation is now marked as superseded."),
     )
+
+
+# --- grouping the vote's conditions (the secretariat, while drafting) --------------------
+
+
+def _render_conditions(recommendation, form=None, status_code: int = 200):
+    found = conditions.frozen_conditions(recommendation.case_id)
+    groups, ungrouped = conditions.groups(recommendation, found)
+    form = form or ConditionGroupForm(formdata=None)
+    return render_template(
+        "recommendations/conditions.html",
+        recommendation=recommendation,
+        groups=groups,
+        ungrouped=ungrouped,
+        any_conditions=bool(found),
+        form=form.with_conditions(ungrouped),
+    ), status_code
+
+
+@bp.get("/recommendations/<int:recommendation_id>/conditions")
+def condition_groups(recommendation_id: int):
+    recommendation = service.visible(current_user, recommendation_id)
+    require("group_conditions", recommendation)
+    return _render_conditions(recommendation)
+
+
+@bp.post("/recommendations/<int:recommendation_id>/conditions")
+def group_conditions(recommendation_id: int):
+    recommendation = service.visible(current_user, recommendation_id)
+    require("group_conditions", recommendation)
+    form = ConditionGroupForm()
+    if form.validate():
+        try:
+            with transaction():
+                conditions.create_group(
+                    current_user, recommendation, form.title.data, form.conditions.data or []
+                )
+        except ValidationFailed as error:
+            attach_error(form, error)
+        else:
+            flash(_("The conditions have been grouped."), "success")
+            return redirect(url_for(".condition_groups", recommendation_id=recommendation.id))
+    return _render_conditions(recommendation, form, 400)
+
+
+@bp.post("/recommendations/<int:recommendation_id>/conditions/<int:group_id>/cite")
+def cite_condition_group(recommendation_id: int, group_id: int):
+    recommendation = service.visible(current_user, recommendation_id)
+    cited = request.form.get("cited") == "1"
+    with transaction():
+        conditions.cite_group(current_user, recommendation, group_id, cited)
+    flash(
+        _("The group is cited in the recommendation.")
+        if cited
+        else _("The group is no longer cited."),
+        "success",
+    )
+    return redirect(url_for(".condition_groups", recommendation_id=recommendation.id))
+
+
+@bp.post("/recommendations/<int:recommendation_id>/conditions/<int:group_id>/dissolve")
+def dissolve_condition_group(recommendation_id: int, group_id: int):
+    recommendation = service.visible(current_user, recommendation_id)
+    with transaction():
+        conditions.dissolve_group(current_user, recommendation, group_id)
+    flash(_("The group has been dissolved."), "success")
+    return redirect(url_for(".condition_groups", recommendation_id=recommendation.id))

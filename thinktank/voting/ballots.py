@@ -32,6 +32,7 @@ from thinktank.voting.models import Ballot, BallotChange, BallotChoice, VotingRo
 from thinktank.voting.service import approved_positions
 
 MAX_REASON = 5000
+MAX_CONDITIONS = 2000
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
@@ -78,6 +79,25 @@ def _check_reason(previous: Ballot | None, choice, position_id, reason: str, con
         )
 
 
+def _check_conditions(choice: BallotChoice, conditional: bool, conditions: str) -> str:
+    """The conditions to keep: required with "yes, on conditions", cleared without it."""
+    if not conditional:
+        return ""
+    if choice != BallotChoice.POSITION:
+        raise ValidationFailed(
+            _("Conditions go with a vote for a position, not with abstaining or recusing."),
+            field="conditional",
+        )
+    if not conditions:
+        raise ValidationFailed(_("State the conditions on which you vote yes."), field="conditions")
+    if len(conditions) > MAX_CONDITIONS:
+        raise ValidationFailed(
+            _("At most %(max)s characters.", max=format_number(MAX_CONDITIONS)),
+            field="conditions",
+        )
+    return conditions
+
+
 def _upsert(case_id: int, voter_id: int, values: dict) -> int:
     dialect = db.session.get_bind().dialect.name
     statement = _INSERT[dialect](Ballot).values(case_id=case_id, voter_id=voter_id, **values)
@@ -107,11 +127,15 @@ def cast_ballot(
     reason: str = "",
     *,
     reason_confirmed: bool = False,
+    conditional: bool = False,
+    conditions: str = "",
 ) -> int:
     """Cast or change ``user``'s ballot on a case in voting; returns the ballot's id.
 
     Changing the choice while keeping the old reason word for word needs
-    ``reason_confirmed``: the reason was written for the old choice.
+    ``reason_confirmed``: the reason was written for the old choice. A vote for a position
+    may be ``conditional`` ("yes, on conditions"), and then needs its ``conditions``; an
+    unconditional vote keeps none.
     """
     close_due_votes(case_id)
     case = visible_case(user, case_id)
@@ -125,6 +149,7 @@ def cast_ballot(
         raise ValidationFailed(
             _("At most %(max)s characters.", max=format_number(MAX_REASON)), field="reason"
         )
+    conditions = _check_conditions(choice, bool(conditional), (conditions or "").strip())
     _check_reason(own_ballot(user, case.id), choice, position_id, reason, reason_confirmed)
     now = utcnow()
     values = {
@@ -132,6 +157,9 @@ def cast_ballot(
         "position_id": position_id,
         "reason": reason,
         "reason_html": str(render_markdown(reason)),
+        "conditional": bool(conditions),
+        "conditions": conditions,
+        "conditions_html": str(render_markdown(conditions)) if conditions else "",
         "markup_version": MARKUP_VERSION,
         "cast_at": now,
         "updated_at": now,
@@ -143,6 +171,8 @@ def cast_ballot(
             choice=choice,
             position_id=position_id,
             reason=reason,
+            conditional=bool(conditions),
+            conditions=conditions,
             created_at=now,
         )
     )

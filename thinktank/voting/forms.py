@@ -19,7 +19,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from thinktank.concurrency import EditVersionMixin
 from thinktank.forms import Form, MarkdownField, choices, max_length, required, strip
 from thinktank.models import LOCAL_TIMEZONE
-from thinktank.voting.ballots import MAX_REASON
+from thinktank.voting.ballots import MAX_CONDITIONS, MAX_REASON
 from thinktank.voting.models import BallotChoice
 from thinktank.voting.service import PositionInput
 
@@ -126,6 +126,19 @@ class BallotForm(Form):
         ),
     )
     reason_confirmed = BooleanField(_l("The reason also applies to my new choice"))
+    conditional = BooleanField(
+        _l("I vote yes on conditions"),
+        description=_l("Tick this if your vote for the position depends on conditions."),
+    )
+    conditions = MarkdownField(
+        _l("Your conditions"),
+        filters=[strip],
+        validators=[Optional(), max_length(MAX_CONDITIONS)],
+        description=_l(
+            "Required when you vote yes on conditions; without the tick they are not kept. "
+            "Shown with the result, with your name."
+        ),
+    )
     #: The ballot being changed (None for a first vote) and the name of its choice.
     previous = None
     previous_label = ""
@@ -152,6 +165,8 @@ class BallotForm(Form):
             if not form.is_submitted():
                 form.choice.data = value
                 form.reason.data = ballot.reason
+                form.conditional.data = ballot.conditional
+                form.conditions.data = ballot.conditions
         return form
 
     def chosen(self) -> tuple[BallotChoice, int | None]:

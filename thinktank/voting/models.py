@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -135,6 +136,8 @@ class Ballot(db.Model):
             " OR (choice <> 'position' AND position_id IS NULL)",
             "position_chosen",
         ),
+        # PostgreSQL only: on SQLite adding it would copy the table (see migration 0017)
+        CheckConstraint("choice = 'position' OR NOT conditional", "conditions_with_position"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,6 +150,10 @@ class Ballot(db.Model):
     position_id: Mapped[int | None]
     reason: Mapped[str] = mapped_column(Text, default="")
     reason_html: Mapped[str] = mapped_column(Text, default="")
+    # "Yes, on conditions": the conditions (Markdown, required then) beside their HTML.
+    conditional: Mapped[bool] = mapped_column(default=False, server_default=false())
+    conditions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    conditions_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     markup_version: Mapped[int] = mapped_column(default=0)
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -164,6 +171,8 @@ class BallotChange(db.Model):
     choice: Mapped[BallotChoice] = mapped_column(enum_column(BallotChoice, "ballot_change_choice"))
     position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
+    conditional: Mapped[bool] = mapped_column(default=False, server_default=false())
+    conditions: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -14,18 +14,22 @@ from sqlalchemy import select
 
 from thinktank.accounts.models import User
 from thinktank.cases import lifecycle
+from thinktank.cases.chatham import hides_contributors
 from thinktank.cases.models import Case
-from thinktank.cases.policies import visible_clause
+from thinktank.cases.policies import named_clause, visible_clause
 from thinktank.cases.service import visible_case
 from thinktank.cases.vocabulary import CaseState
 from thinktank.discussion import service as discussion
 from thinktank.extensions import db
+from thinktank.members.models import InterestKind
 from thinktank.members.policies import participants_clause
 from thinktank.models import utcnow
 from thinktank.permissions import can
+from thinktank.voting.anonymous import shown_snapshot
 from thinktank.voting.ballots import own_ballot
 from thinktank.voting.forms import BallotForm, PositionForm, StartVotingForm
 from thinktank.voting.models import Ballot, BallotChoice, PositionStatus, VoteResult
+from thinktank.voting.sectors import public_snapshot_document
 from thinktank.voting.service import MIN_POSITIONS, OPEN_TO_CHANGE, positions_of, voting_round
 from thinktank.voting.tally import build_snapshot, current_turnout, result_view
 
@@ -66,7 +70,9 @@ def _forms(case: Case, user, approved: list, ballot) -> dict[str, Any]:
     return forms
 
 
-def voting_section(case: Case, user) -> dict[str, Any] | None:
+def voting_section(case: Case, user, *, anonymous: bool = False) -> dict[str, Any] | None:
+    """The case page's positions and vote; ``anonymous``: a Chatham House case seen from
+    outside the think tank (see :func:`~thinktank.voting.tally.result_view`)."""
     manage = can(user, "manage_positions", case)
     if case.state == CaseState.DRAFT and not manage:
         return None
@@ -83,9 +89,13 @@ def voting_section(case: Case, user) -> dict[str, Any] | None:
     forms = _forms(case, user, approved, ballot)
     if not positions and voting is None and not any(forms.values()):
         return None
-    result = result_view(snapshot) if snapshot else None
+    hidden = anonymous or hides_contributors(case, user)
+    snapshot = shown_snapshot(snapshot, case, user)
+    result = result_view(snapshot, anonymous=hidden) if snapshot else None
     return {
         "case": case,
+        "hide_names": hidden,
+        "declared_interests": declared_interests(snapshot),
         "positions": approved,
         "titles": {p.id: p.title for p in approved},
         "proposals": [p for p in positions if p.status != PositionStatus.APPROVED]
@@ -113,23 +123,44 @@ def voting_section(case: Case, user) -> dict[str, Any] | None:
     }
 
 
-def frozen_result(case: Case) -> dict[str, Any] | None:
+def frozen_result(case: Case, *, anonymous: bool = False) -> dict[str, Any] | None:
     """The frozen vote of a case, as the results template shows it (for recommendations)."""
     stored = db.session.get(VoteResult, case.id)
     if stored is None:
         return None
-    result = result_view(stored.snapshot)
+    hidden = anonymous or hides_contributors(case)
+    snapshot = shown_snapshot(stored.snapshot, case)
+    result = result_view(snapshot, anonymous=hidden)
     voters = {v.voter_id for v in [*result.recusals, *(v for g in result.groups for v in g.votes)]}
-    return {"result": result, "final": True, "member_ids": _member_ids(voters)}
+    return {
+        "result": result,
+        "final": True,
+        "member_ids": _member_ids(voters),
+        "hide_names": hidden,
+        "declared_interests": declared_interests(snapshot),
+    }
 
 
-def results_document(user, case_id: int) -> dict[str, Any]:
+def declared_interests(snapshot: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The interests declared by a Chatham House case's voters, as one list without names
+    (labels in the reader's language)."""
+    found = []
+    for item in (snapshot or {}).get("declared_interests", []):
+        kind = item["kind"]
+        label = InterestKind(kind).label if kind in InterestKind._value2member_map_ else kind
+        found.append({"kind": label, "organisation": item["organisation"]})
+    return found
+
+
+def results_document(user, case_id: int, *, anonymous: bool = False) -> dict[str, Any]:
     """The vote on a case as JSON: settings, turnout, and the result only when public (the
-    view makes the moves that have fallen due first)."""
+    view makes the moves that have fallen due first); ``anonymous`` withholds small sectors'
+    counts and lists conditions without voters."""
     case = visible_case(user, case_id)
     positions = positions_of(case.id)
     voting = voting_round(case.id)
     snapshot, final = public_snapshot(case, voting)
+    hidden = anonymous or hides_contributors(case, user)
     document: dict[str, Any] = {
         "case": {"id": case.id, "title": case.title, "state": case.state.value},
         "positions": [
@@ -137,7 +168,9 @@ def results_document(user, case_id: int) -> dict[str, Any]:
         ],
         "voting": None,
         "turnout": None,
-        "result": snapshot,
+        "result": public_snapshot_document(shown_snapshot(snapshot, case, user), anonymous=hidden)
+        if snapshot
+        else None,
         "final": final,
     }
     if voting is not None:
@@ -161,6 +194,7 @@ def frozen_votes_by(viewer, member_id: int, limit: int = 50) -> list[dict[str, A
         .join(Case, Case.id == VoteResult.case_id)
         .where(
             visible_clause(viewer),
+            named_clause(viewer),  # a Chatham House vote is never listed under the voter's name
             VoteResult.case_id.in_(select(Ballot.case_id).where(Ballot.voter_id == member_id)),
         )
         .order_by(VoteResult.frozen_at.desc())

@@ -1,4 +1,4 @@
-"""Re-render the reasons frozen into vote results after the sanitiser's rules changed."""
+"""Re-render the reasons (and conditions) frozen into vote results after the sanitiser's rules changed."""
 
 from __future__ import annotations
 
@@ -10,6 +10,14 @@ from thinktank.markup import MARKUP_VERSION, render_markdown
 from thinktank.voting.models import VoteResult
 
 
+def _rerendered(vote: dict) -> dict:
+    if vote.get("reason") is not None:
+        vote = vote | {"reason_html": str(render_markdown(vote["reason"]))}
+    if vote.get("conditions"):
+        vote = vote | {"conditions_html": str(render_markdown(vote["conditions"]))}
+    return vote
+
+
 def rerender_results() -> int:
     """Re-render the reasons in tallies frozen under an older sanitiser from the reasons
     kept beside them (a reason whose source was lost keeps its HTML); the counts and
@@ -19,12 +27,7 @@ def rerender_results() -> int:
     ).all()
     with rewriting(VoteResult.snapshot, VoteResult.markup_version):
         for result in stale:
-            votes = [
-                vote | {"reason_html": str(render_markdown(vote["reason"]))}
-                if vote.get("reason") is not None
-                else vote
-                for vote in result.snapshot.get("votes", [])
-            ]
+            votes = [_rerendered(vote) for vote in result.snapshot.get("votes", [])]
             result.snapshot = result.snapshot | {"votes": votes}
             result.markup_version = MARKUP_VERSION
     return len(stale)

@@ -267,6 +267,8 @@ def rerender_markdown() -> tuple[int, int]:
         ).all()
         for row in stale:
             setattr(row, target, str(render_markdown(getattr(row, source))))
+            if model is Ballot and row.conditions:  # a ballot's conditions share its version
+                row.conditions_html = str(render_markdown(row.conditions))
             row.markup_version = MARKUP_VERSION
         counts.append(len(stale))
     return counts[0], counts[1]

@@ -10,8 +10,23 @@ Definitions (shown on the results, and kept in every snapshot):
   shares of the positions and of the abstentions add up to 100 %).
 
 The snapshot copies everything it shows (titles, names, affiliations, sectors, reasons and
-declared interests), so it reads the same whatever happens to the live rows later, and
-carries each voter's sector so results can later be split by sector.
+declared interests), so it reads the same whatever happens to the live rows later.
+
+Keys added in version 2 (a version-1 snapshot lacks them; :func:`result_view` then derives
+the split from its votes, which always carried the voter's sector, and shows no conditions):
+
+- ``sector_voters``: ``{sector: counted voters}`` for each sector key (``SECTOR_KEYS`` in
+  ``sectors.py``: the values of :class:`Sector`, then ``"none"`` for a voter without a
+  sector), as at closing;
+- each position's ``by_sector`` (``{sector: votes}``) and ``conditional`` (how many of its
+  votes were "yes, on conditions"; the rest are unconditional);
+- ``abstentions_by_sector``: ``{sector: abstentions}``;
+- each vote's ``conditional`` (bool), ``conditions`` (Markdown) beside ``conditions_html``,
+  and ``condition_id``: the ballot's id, stable, by which a recommendation groups the
+  conditions (None for a vote without conditions).
+
+A sector with fewer than ``SMALL_SECTOR`` counted voters is flagged; shown anonymously (a
+Chatham House case seen from outside the think tank) its counts are withheld (``sectors.py``).
 """
 
 from __future__ import annotations
@@ -31,9 +46,10 @@ from thinktank.members.policies import participants_clause
 from thinktank.members.service import current_interests_of
 from thinktank.models import LOCAL_TIMEZONE
 from thinktank.voting.models import Ballot, BallotChoice
+from thinktank.voting.sectors import SectorTable, no_votes, sector_split, sector_table
 from thinktank.voting.service import approved_positions
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -92,11 +108,13 @@ def build_snapshot(case_id: int, at: datetime) -> dict[str, Any]:
         [user.id for _ballot, user in rows], on=at.astimezone(LOCAL_TIMEZONE).date()
     )
     counts = {position.id: 0 for position in positions}
+    conditional = {position.id: 0 for position in positions}
     abstentions = recusals = 0
     votes = []
     for ballot, user in rows:
         if ballot.choice == BallotChoice.POSITION and ballot.position_id in counts:
             counts[ballot.position_id] += 1
+            conditional[ballot.position_id] += bool(ballot.conditional)
         elif ballot.choice == BallotChoice.ABSTAIN:
             abstentions += 1
         elif ballot.choice == BallotChoice.RECUSE:
@@ -112,11 +130,16 @@ def build_snapshot(case_id: int, at: datetime) -> dict[str, Any]:
                 "position_id": ballot.position_id,
                 "reason": ballot.reason,
                 "reason_html": ballot.reason_html,
+                "conditional": bool(ballot.conditional),
+                "conditions": ballot.conditions if ballot.conditional else "",
+                "conditions_html": ballot.conditions_html if ballot.conditional else "",
+                "condition_id": ballot.id if ballot.conditional else None,
                 "interests": [i.snapshot() for i in interests.get(user.id, [])],
             }
         )
     counted = sum(counts.values()) + abstentions
     eligible = participants - recusals
+    split = sector_split(votes)
     return {
         "version": SNAPSHOT_VERSION,
         "at": at.isoformat(),
@@ -128,12 +151,16 @@ def build_snapshot(case_id: int, at: datetime) -> dict[str, Any]:
         "recusals": recusals,
         "uncounted": all_ballots - len(rows),
         "turnout": _share(counted, eligible),
+        "sector_voters": split["sector_voters"],
+        "abstentions_by_sector": split["abstain"],
         "positions": [
             {
                 "id": position.id,
                 "title": position.title,
                 "count": counts[position.id],
                 "share": _share(counts[position.id], counted),
+                "conditional": conditional[position.id],
+                "by_sector": split.get(position.id, no_votes()),
             }
             for position in positions
         ],
@@ -163,6 +190,21 @@ class VoteView:
     interests: list[InterestView]
     choice: BallotChoice
     position_id: int | None
+    conditional: bool = False
+    conditions: str = ""
+    conditions_html: str = ""
+    condition_id: int | None = None
+
+
+@dataclass
+class ConditionView:
+    """One voter's conditions; ``name`` and ``affiliation`` are empty when shown anonymously."""
+
+    id: int | None
+    position_id: int | None
+    name: str
+    affiliation: str
+    html: str
 
 
 @dataclass
@@ -171,6 +213,7 @@ class Bar:
     label: Any
     count: int
     share: float | None
+    conditional: int | None = None  # of ``count``, the votes "yes, on conditions"
 
 
 @dataclass
@@ -179,6 +222,12 @@ class VoteGroup:
     title: Any
     count: int
     votes: list[VoteView] = field(default_factory=list)
+    conditional: int | None = None  # None: abstentions, or a snapshot before conditions
+    conditions: list[ConditionView] = field(default_factory=list)
+
+    @property
+    def unconditional(self) -> int | None:
+        return None if self.conditional is None else self.count - self.conditional
 
 
 @dataclass
@@ -190,6 +239,8 @@ class ResultView:
     uncounted: int
     groups: list[VoteGroup]  # one per position, then the abstentions
     recusals: list[VoteView]
+    sectors: SectorTable | None = None
+    anonymous: bool = False
 
 
 def _day(value: str | None) -> date | None:
@@ -218,14 +269,31 @@ def _vote_view(vote: dict[str, Any]) -> VoteView:
         ],
         choice=BallotChoice(vote["choice"]),
         position_id=vote.get("position_id"),
+        conditional=bool(vote.get("conditional")),
+        conditions=vote.get("conditions") or "",
+        conditions_html=vote.get("conditions_html") or "",
+        condition_id=vote.get("condition_id"),
     )
 
 
-def result_view(snapshot: dict[str, Any]) -> ResultView:
-    """A snapshot as the results template shows it (bars, turnout, votes by position)."""
+def _condition(vote: VoteView, anonymous: bool) -> ConditionView:
+    return ConditionView(
+        id=vote.condition_id,
+        position_id=vote.position_id,
+        name="" if anonymous else vote.name,
+        affiliation="" if anonymous else vote.affiliation,
+        html=vote.conditions_html,
+    )
+
+
+def result_view(snapshot: dict[str, Any], *, anonymous: bool = False) -> ResultView:
+    """A snapshot as the results template shows it (bars, turnout, votes by position, the
+    split by sector, the conditions). ``anonymous``: a Chatham House case seen from outside
+    the think tank (small sectors' counts withheld, conditions without names)."""
     votes = [_vote_view(vote) for vote in snapshot["votes"]]
     groups = [
-        VoteGroup(f"position-{p['id']}", p["title"], p["count"]) for p in snapshot["positions"]
+        VoteGroup(f"position-{p['id']}", p["title"], p["count"], conditional=p.get("conditional"))
+        for p in snapshot["positions"]
     ]
     by_position = {p["id"]: group for p, group in zip(snapshot["positions"], groups, strict=True)}
     abstained = VoteGroup("abstain", _("Abstained"), snapshot["abstentions"])
@@ -233,12 +301,14 @@ def result_view(snapshot: dict[str, Any]) -> ResultView:
     for vote in votes:
         if vote.choice == BallotChoice.POSITION and vote.position_id in by_position:
             by_position[vote.position_id].votes.append(vote)
+            if vote.conditional:
+                by_position[vote.position_id].conditions.append(_condition(vote, anonymous))
         elif vote.choice == BallotChoice.ABSTAIN:
             abstained.votes.append(vote)
         elif vote.choice == BallotChoice.RECUSE:
             recusals.append(vote)
     bars = [
-        Bar(group.key, group.title, p["count"], p["share"])
+        Bar(group.key, group.title, p["count"], p["share"], p.get("conditional"))
         for p, group in zip(snapshot["positions"], groups, strict=True)
     ]
     bars.append(
@@ -252,4 +322,6 @@ def result_view(snapshot: dict[str, Any]) -> ResultView:
         uncounted=snapshot.get("uncounted", 0),
         groups=[*groups, abstained],
         recusals=recusals,
+        sectors=sector_table(snapshot, anonymous=anonymous),
+        anonymous=anonymous,
     )

@@ -165,6 +165,8 @@ def vote(case_id: int):
                     position_id,
                     form.reason.data,
                     reason_confirmed=form.reason_confirmed.data,
+                    conditional=form.conditional.data,
+                    conditions=form.conditions.data or "",
                 )
         except ValidationFailed as error:
             attach_error(form, error)

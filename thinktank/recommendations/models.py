@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from thinktank.accounts.models import User
 from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import AlgorithmRole, Domain, TechnologyKind
+from thinktank.discussion.models import FlagReason
 from thinktank.extensions import db
 from thinktank.frozen import Frozen
 from thinktank.models import (
@@ -355,6 +356,10 @@ class ExperienceFlag(db.Model):
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     flagger: Mapped[User | None] = relationship(foreign_keys=[flagger_id], lazy="raise")
+
+    @property
+    def reason_label(self):
+        return FlagReason(self.reason).label
 
 
 class ExperienceCitation(db.Model):

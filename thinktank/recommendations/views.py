@@ -21,7 +21,14 @@ from thinktank.models import utcnow
 from thinktank.notifications import follows
 from thinktank.pagination import paginate
 from thinktank.permissions import can, permission_required, require
-from thinktank.recommendations import adoptions, citations, following, portal, service
+from thinktank.recommendations import (
+    adoptions,
+    citations,
+    experience,
+    following,
+    portal,
+    service,
+)
 from thinktank.recommendations.forms import (
     AdoptForm,
     DraftForm,
@@ -76,6 +83,7 @@ def index():
         filters=filters,
         vocabularies=portal.FILTERS,
         adoption_counts=adoptions.counts([v.recommendation_id for v in page.items]),
+        experience_count=portal.experience_count(filters),
     )
 
 
@@ -101,6 +109,7 @@ def _render_version(recommendation_id: int, number: int | None, adopt_form=None,
     recommendation = shown.recommendation
     versions = portal.versions(recommendation.id)
     permanent = recommendation_url(recommendation, shown.number, _external=True)
+    adopted = adoptions.public(recommendation.id)
     return render_template(
         "recommendations/show.html",
         version=shown,
@@ -111,7 +120,11 @@ def _render_version(recommendation_id: int, number: int | None, adopt_form=None,
         replaced_at=portal.replaced_at(versions, shown),
         print_view=request.args.get("print") == "1",
         supersedes=portal.supersedes(recommendation.id),
-        adoptions=adoptions.public(recommendation.id),
+        adoptions=adopted,
+        experience_reports=experience.for_page(current_user, recommendation.id),
+        reporting=experience.reporting_municipalities(
+            current_user, [row.adoption for row in adopted]
+        ),
         unverified_adoptions=adoptions.unverified_for(current_user, recommendation.id),
         adopt_form=adopt_form or AdoptForm(formdata=None),
         vote=frozen_result(recommendation.case),
@@ -339,6 +352,8 @@ def _render_draft(recommendation, status_code: int = 200, opinion_preview=None, 
         case=db.session.get(Case, recommendation.case_id),
         status=status,
         cited=service.cited_comments(recommendation.id),
+        experience_reports=experience.all_for_review(recommendation.id),
+        experience_cited=experience.cited_ids(recommendation.id),
         opinion_preview=opinion_preview,
         discussion_data={
             "discussion": thread,

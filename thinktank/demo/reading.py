@@ -34,7 +34,7 @@ from thinktank.cases.vocabulary import (
     Visibility,
 )
 from thinktank.members.models import InterestKind
-from thinktank.recommendations.models import Response
+from thinktank.recommendations.models import ReportVisibility, Recommends, Response
 from thinktank.text import unwrap_paragraphs
 
 DATA = Path(__file__).parent
@@ -158,6 +158,18 @@ class DemoAdoption:
 
 
 @dataclass(frozen=True)
+class DemoExperience:
+    user: str  # e-mail of the demo account that recorded the municipality's adoption
+    municipality: str  # official municipality code
+    done: str
+    worked: str
+    failed: str
+    recommends: str  # yes, partly or no
+    visibility: str  # public or internal
+    days_ago: float
+
+
+@dataclass(frozen=True)
 class DemoRecommendation:
     draft: Text
     drafted_days_ago: float
@@ -170,6 +182,7 @@ class DemoRecommendation:
     publish_reason: str = ""  # needed when published over objections or before the deadline
     revisions: tuple[Revision, ...] = ()
     adoptions: tuple[DemoAdoption, ...] = ()
+    experience: tuple[DemoExperience, ...] = ()  # reported after the adoptions
 
 
 @dataclass(frozen=True)
@@ -565,6 +578,21 @@ def _recommendation(item: _Fields, emails: set[str], keys: set[str]) -> DemoReco
             )
         )
         one.done()
+    experience = []
+    for one in item.items("experience", required=False):
+        experience.append(
+            DemoExperience(
+                one.email("user", emails),
+                one.text("municipality", unwrap=False),
+                one.text("done"),
+                one.text("worked"),
+                one.text("failed"),
+                one.choice("recommends", Recommends).value,
+                one.choice("visibility", ReportVisibility).value,
+                one.number("days_ago"),
+            )
+        )
+        one.done()
     published = item.number("published_days_ago", None)
     if published is None and (revisions or adoptions):
         item.fail("published_days_ago", "is needed for revisions and adoptions")
@@ -580,6 +608,7 @@ def _recommendation(item: _Fields, emails: set[str], keys: set[str]) -> DemoReco
         publish_reason=item.text("publish_reason", ""),
         revisions=tuple(revisions),
         adoptions=tuple(adoptions),
+        experience=tuple(experience),
     )
     item.done()
     return recommendation

@@ -278,7 +278,7 @@ def test_dismissed_flags_leave_the_report(app, adopted, client_as, recorder, rea
     report = _reports(app)[0]
     client_as(reader).post(f"/experience/{report.id}/flag", data={"reason": "off_topic"})
     staff = client_as(secretariat)
-    assert staff.post(f"/moderation/experience/{report.id}/dismiss").status_code == 302
+    assert staff.post(f"/moderation/experience/{report.id}/dismiss", data={}).status_code == 302
     assert "Flere borgere" not in page_text(staff.get("/moderation/experience"))
     assert "Flere borgere" in page_text(client_as(None).get(f"/recommendations/{adopted.id}"))
 
@@ -291,7 +291,7 @@ def test_only_the_secretariat_moderates_reports(
     report = _reports(app)[0]
     client = role_clients[role]
     assert client.get("/moderation/experience").status_code == 403
-    assert client.post(f"/moderation/experience/{report.id}/dismiss").status_code == 403
+    assert client.post(f"/moderation/experience/{report.id}/dismiss", data={}).status_code == 403
     assert client.post(f"/experience/{report.id}/remove", data={"reason": "x"}).status_code == 403
     assert not _reports(app)[0].is_removed
 
@@ -299,7 +299,7 @@ def test_only_the_secretariat_moderates_reports(
 def test_flagging_needs_a_login_and_a_reason(app, adopted, client_as, recorder, reader):
     _report(client_as(recorder), adopted)
     report = _reports(app)[0]
-    assert client_as(None).post(f"/experience/{report.id}/flag").status_code == 302
+    assert client_as(None).post(f"/experience/{report.id}/flag", data={}).status_code == 302
     assert client_as(reader).post(f"/experience/{report.id}/flag", data={}).status_code == 400
 
 
@@ -319,7 +319,7 @@ def test_the_secretariat_cites_a_report_in_the_next_version(
     assert staff.post(cite, data={"cite": "1"}).status_code == 302
     staff.post(f"/recommendations/{adopted.id}/publish", data={"change_note": "Erfaringer"})
     page = page_text(client_as(None).get(f"/recommendations/{adopted.id}"))
-    cited = page.split("Argumenter, den bygger på", 1)[1].split("Sådan blev den til", 1)[0]
+    cited = page.split("De argumenter, den bygger på", 1)[1].split("Sådan blev den til", 1)[0]
     assert "Testretten manglede" in cited and "Aarhus Kommune" in cited
     api = client_as(None).get(f"/api/v1/recommendations/{adopted.id}/versions/2")
     assert "Testretten manglede" in api.get_data(as_text=True)  # quoted, without a link

@@ -170,10 +170,20 @@ def get(report_id: int) -> ExperienceReport:
 
 
 def visibility_clause(user) -> ColumnElement[bool]:
-    """The reports ``user`` may read: the public ones; for the think tank all of them."""
+    """The reports ``user`` may read: the public ones and their own; for the think tank
+    all of them."""
     if can(user, "view_internal_experience"):
         return ExperienceReport.id.is_not(None)
-    return ExperienceReport.visibility == ReportVisibility.PUBLIC
+    public = ExperienceReport.visibility == ReportVisibility.PUBLIC
+    if user.is_authenticated:
+        return public | (ExperienceReport.author_id == user.id)
+    return public
+
+
+def still_to_report(codes: list[str], reports: list[ExperienceReport], version: int) -> list[str]:
+    """Of the municipalities ``codes``, those without a report on ``version`` among ``reports``."""
+    done = {r.municipality for r in reports if r.version == version}
+    return [code for code in codes if code not in done]
 
 
 def for_page(user, recommendation_id: int) -> list[ExperienceReport]:

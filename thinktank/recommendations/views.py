@@ -110,6 +110,7 @@ def _render_version(recommendation_id: int, number: int | None, adopt_form=None,
     versions = portal.versions(recommendation.id)
     permanent = recommendation_url(recommendation, shown.number, _external=True)
     adopted = adoptions.public(recommendation.id)
+    reports = experience.for_page(current_user, recommendation.id)
     return render_template(
         "recommendations/show.html",
         version=shown,
@@ -121,9 +122,11 @@ def _render_version(recommendation_id: int, number: int | None, adopt_form=None,
         print_view=request.args.get("print") == "1",
         supersedes=portal.supersedes(recommendation.id),
         adoptions=adopted,
-        experience_reports=experience.for_page(current_user, recommendation.id),
-        reporting=experience.reporting_municipalities(
-            current_user, [row.adoption for row in adopted]
+        experience_reports=reports,
+        reporting=experience.still_to_report(
+            experience.reporting_municipalities(current_user, [row.adoption for row in adopted]),
+            reports,
+            recommendation.current_version,
         ),
         unverified_adoptions=adoptions.unverified_for(current_user, recommendation.id),
         adopt_form=adopt_form or AdoptForm(formdata=None),

@@ -34,7 +34,7 @@ from thinktank.cases.vocabulary import (
     Visibility,
 )
 from thinktank.members.models import InterestKind
-from thinktank.recommendations.models import ReportVisibility, Recommends, Response
+from thinktank.recommendations.models import Recommends, ReportVisibility, Response
 from thinktank.text import unwrap_paragraphs
 
 DATA = Path(__file__).parent

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, delete, exists, func, select, update
@@ -63,7 +63,9 @@ def _validated(data: ReportInput) -> tuple[dict[str, str], Recommends, ReportVis
         if not text:
             raise ValidationFailed(_("Answer this question."), part)
         if len(text) > MAX_ANSWER:
-            raise ValidationFailed(_("Write at most %(num)d characters.", num=MAX_ANSWER), part)
+            raise ValidationFailed(
+                _("At most %(max)s characters.", max=format_number(MAX_ANSWER)), part
+            )
     if data.recommends not in Recommends._value2member_map_:
         raise ValidationFailed(_("Choose yes, partly or no."), "recommends")
     if data.visibility not in ReportVisibility._value2member_map_:
@@ -118,6 +120,15 @@ def existing(recommendation_id: int, version: int, municipality: str) -> Experie
             ExperienceReport.municipality == municipality,
         )
     )
+
+
+def editable_report(user, recommendation: Recommendation, codes: list[str]):
+    """The report on the current version, by one of ``codes``, that ``user`` may edit."""
+    for code in codes:
+        found = existing(recommendation.id, recommendation.current_version, code)
+        if found is not None and can(user, "edit_experience_report", found):
+            return found
+    return None
 
 
 def write(user, recommendation: Recommendation, municipality: str, data: ReportInput):

@@ -41,10 +41,11 @@ def report(recommendation_id: int):
         raise NotAllowed(_("Only a municipality that uses the recommendation can report on it."))
     chosen = request.values.get("municipality")
     if request.method == "GET":
-        for code in [chosen] if chosen in codes else codes:
-            found = experience.existing(recommendation.id, recommendation.current_version, code)
-            if found is not None and found.author_id == current_user.id:
-                return redirect(url_for(".edit", report_id=found.id))
+        own = experience.editable_report(
+            current_user, recommendation, [chosen] if chosen in codes else codes
+        )
+        if own is not None:  # the municipality has reported: its author edits the report
+            return redirect(url_for(".edit", report_id=own.id))
     form = ExperienceForm().for_municipalities(codes)
     if request.method == "GET" and chosen in codes:
         form.municipality.data = chosen
@@ -149,7 +150,7 @@ def queue():
 def dismiss(report_id: int):
     with transaction():
         experience.dismiss_flags(current_user, report_id)
-    flash(_("The flags were dismissed; the report stays."), "success")
+    flash(_("The report stays; its flags are dismissed."), "success")
     return redirect(url_for(".queue"))
 
 

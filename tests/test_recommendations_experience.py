@@ -421,3 +421,24 @@ def test_reports_are_in_the_export_and_stay_without_the_name_after_erasure(
     report = _reports(app)[0]
     assert report.worked.startswith("Skrevet af") and report.municipality == AARHUS
     assert recorder.display_name not in report.worked + report.worked_html
+
+
+def test_the_api_lists_the_public_reports_only(app, adopted, client_as, recorder, colleague):
+    _report(client_as(recorder), adopted, worked="Offentligt i API'et")
+    body = client_as(None).get(f"/api/v1/recommendations/{adopted.id}").get_json()
+    assert [(r["municipality"], r["worked"], r["recommends"]) for r in body["experience"]] == [
+        ("Aarhus Kommune", "Offentligt i API'et", "partly")
+    ]
+    report = _reports(app)[0]
+    client_as(recorder).post(
+        f"/experience/{report.id}/edit",
+        data={
+            "done": "a",
+            "worked": "b",
+            "failed": "c",
+            "recommends": "no",
+            "visibility": "internal",
+        },
+    )
+    body = client_as(None).get(f"/api/v1/recommendations/{adopted.id}").get_json()
+    assert body["experience"] == []

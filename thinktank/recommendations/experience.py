@@ -170,6 +170,18 @@ def edit(user, report: ExperienceReport, data: ReportInput) -> None:
     _apply(report, data)
 
 
+def rerender_markdown() -> int:
+    """Re-render the reports an older sanitiser cooked; returns how many."""
+    stale = db.session.scalars(
+        select(ExperienceReport).where(ExperienceReport.markup_version != MARKUP_VERSION)
+    ).all()
+    for report in stale:
+        for part in PARTS:
+            setattr(report, f"{part}_html", str(render_markdown(getattr(report, part))))
+        report.markup_version = MARKUP_VERSION
+    return len(stale)
+
+
 def get(report_id: int) -> ExperienceReport:
     report = db.session.get(ExperienceReport, report_id)
     if report is None:

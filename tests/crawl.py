@@ -16,9 +16,10 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urldefrag, urlsplit
 
 #: Addresses that are not pages for people: files, feeds, JSON, the operators' health check,
-#: the open-data API (its reference at /api/ is a page) and citation downloads.
+#: the open-data API (its reference at /api/ is a page), citation downloads, and the language
+#: switch (an action: following it would turn the rest of the crawl into the other language).
 SKIPPED = re.compile(
-    r"^/(static/|feeds/|health$|api/v1/)|\.(json|atom|xml|svg|png|css|js|bib|ris|csv)$"
+    r"^/(static/|feeds/|health$|api/v1/|language/)|\.(json|atom|xml|svg|png|css|js|bib|ris|csv)$"
 )
 
 #: Demo accounts for each role (``seed-demo``); anonymous visitors have none.

@@ -87,6 +87,16 @@ def test_seed_demo_publishes_the_chatbot_recommendation_in_two_versions(app, see
     assert _case(app, CHATBOT).state == CaseState.RECOMMENDED  # publishing moved it
 
 
+def test_the_second_chatbot_version_has_an_easy_read_version_with_its_lix(app, seeded, client):
+    recommendation = _recommendation(app, CHATBOT)
+    first, second = _versions(app, recommendation)
+    assert first.easy_read == "" and "<h" in second.easy_read_html
+    assert "Kort sagt" in second.easy_read and second.easy_read == recommendation.easy_read
+    text = page_text(client.get(f"/recommendations/{recommendation.id}"))
+    assert "Letlæst udgave" in text and "Kort sagt" in text
+    assert "LIX af den letlæste udgave: 23 (Meget let)" in text
+
+
 def test_published_versions_keep_the_minority_opinion_and_cite_the_cases_comments(app, seeded):
     recommendation = _recommendation(app, CHATBOT)
     comment_ids = _comment_ids_of(app, _case(app, CHATBOT))

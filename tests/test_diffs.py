@@ -213,7 +213,7 @@ def test_the_case_history_is_computed_once_per_language(client_as, member, make_
     assert "<ins>" in again.get_data(as_text=True)
     assert "Ja, der er lavet en konsekvensanalyse" in page_text(again)
 
-    client.post("/language", data={"language": "en"})
+    client.get("/language/en")
     english = client.get(url)
     assert len(count_diffs) == computed + 2  # the choices' labels are in another language
     assert "Yes, a DPIA has been made" in page_text(english)

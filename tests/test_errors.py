@@ -60,10 +60,10 @@ def test_error_pages_in_both_languages(error_app, status):
     response = _trigger(client, status)
     assert response.status_code == status
     assert DANISH[status] in page_text(response)
-    client.post("/language", data={"language": "en", "next": "/"})
+    client.get("/language/en?next=/")
     if status == 429:
         client = error_app.test_client()
-        client.post("/language", data={"language": "en", "next": "/"})
+        client.get("/language/en?next=/")
     response = _trigger(client, status)
     assert response.status_code == status
     assert ENGLISH[status] in page_text(response)

@@ -30,7 +30,7 @@ def _strings(message) -> list[str]:
 
 
 def _english(client):
-    client.post("/language", data={"language": "en", "next": "/"})
+    client.get("/language/en?next=/")
     return client
 
 

@@ -506,7 +506,7 @@ def test_the_deleted_persons_label_is_in_the_readers_language(
         )
     client_as(person).post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
     reader = app.test_client()
-    reader.post("/language", data={"language": language, "next": "/"})
+    reader.get(f"/language/{language}?next=/")
     html = reader.get(f"/cases/{vote.id}").get_data(as_text=True)
     thread = html.split('class="comment-author"', 1)[1].split("</h3>", 1)[0]
     assert label in thread and other not in thread

@@ -38,6 +38,43 @@ def test_a_quoted_phrase_needs_the_words_together(anonymous, make_case):
     assert len(results(anonymous, "menneskelig kontakt")) == 2
 
 
+def test_a_phrase_of_common_words_needs_them_together_and_in_order(anonymous, make_case):
+    make_case(title="Kommunen borgeren og data", summary="Om et møde.")
+    make_case(title="Borgeren kommunen", summary="Kommunen taler ofte med borgeren.")
+    make_case(title="Hjælp hver dag", summary="Algoritmen hjælper kommunen borgeren hver dag.")
+    assert sorted(titles(anonymous, '"kommunen borgeren"')) == [
+        "Hjælp hver dag",
+        "Kommunen borgeren og data",
+    ]
+    assert titles(anonymous, '"algoritmen hjælper kommunen"') == ["Hjælp hver dag"]
+    assert titles(anonymous, '"hjælper algoritmen kommunen"') == []
+    assert titles(anonymous, '"kommunen borgeren" -"hjælper kommunen"') == [
+        "Kommunen borgeren og data"
+    ]
+    assert len(results(anonymous, "kommunen borgeren")) == 3
+
+
+def test_on_postgresql_a_phrase_is_narrowed_by_its_pairs_of_lexemes(app):
+    from thinktank.extensions import db
+    from thinktank.search import service, text
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("the pairs are PostgreSQL's (SQLite's FTS5 indexes phrases)")
+        pairs = service._phrase_pairs
+        assert pairs(text.parse("kommunen borgeren")) is None
+        assert pairs(text.parse('"kommunen borgeren" data')) == "'kommun borg'"
+        assert pairs(text.parse('"algoritmen hjælper kommunen"')) == (
+            "'algoritm hjælp' & 'hjælp kommun'"
+        )
+        assert pairs(text.parse('-"kommunen borgeren" data')) is None
+
+
+def test_neighbouring_words_too_long_for_one_pair_are_saved_and_found(anonymous, make_case):
+    make_case(title="Meget lange ord", risks=f"{'a' * 1100} {'b' * 1100} kontakt borgeren.")
+    assert titles(anonymous, '"kontakt borgeren"') == ["Meget lange ord"]
+
+
 def test_every_word_must_match_and_a_minus_word_leaves_out(anonymous, make_case):
     make_case(title="Chatbot med generativ AI", summary="En sprogmodel svarer borgerne.")
     make_case(title="Chatbot med faste svar", summary="Regelbaseret chatbot i borgerservice.")
@@ -235,6 +272,6 @@ def test_above_the_cap_the_page_says_more_than_and_ranks_the_first(
     # a filter narrows the candidates, and is counted exactly again when under the cap
     text = page_text(anonymous.get("/search?q=robotter&domain=employment&page=1"))
     assert "mere end 3 resultater" in text
-    anonymous.post("/language", data={"language": "en", "next": "/"})
+    anonymous.get("/language/en?next=/")
     text = page_text(anonymous.get("/search?q=robotter"))
     assert "more than 3 results" in text and "the numbers beside the filters count" in text

@@ -35,7 +35,7 @@ def test_each_page_shows_its_shipped_danish_text(client, path, title):
 
 
 def test_pages_are_in_english_when_english_is_chosen(client):
-    client.post("/language", data={"language": "en"})
+    client.get("/language/en")
     assert "About the think tank" in page_text(client.get("/about"))
     assert "Accessibility statement" in page_text(client.get("/accessibility"))
 
@@ -76,7 +76,7 @@ def _cookie_names(client) -> set[str]:
 
 def test_cookie_page_lists_exactly_the_cookies_the_app_sets(app, client, member):
     client.get("/")
-    client.post("/language", data={"language": "en"})
+    client.get("/language/en")
     client.post("/login", data={"email": member.email, "password": PASSWORD, "remember": "y"})
     set_by_app = _cookie_names(client)
     html = client.get("/cookies").get_data(as_text=True)
@@ -113,7 +113,7 @@ def test_english_falls_back_to_danish_until_it_is_written(client_as, secretariat
     client = client_as(secretariat)
     client.post("/site-pages/cookies/da", data={"title": "Småkager", "body": "Dansk tekst."})
     anonymous = client_as(None)
-    anonymous.post("/language", data={"language": "en"})
+    anonymous.get("/language/en")
     assert "Cookies" in page_text(anonymous.get("/cookies"))  # the shipped English text
     client.post("/site-pages/cookies/en", data={"title": "Biscuits", "body": "English text."})
     assert "English text." in page_text(anonymous.get("/cookies"))

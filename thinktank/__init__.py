@@ -31,10 +31,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_logging(app)
     _init_extensions(app)
 
-    from thinktank import errors, security, templating, wiring
+    from thinktank import errors, http_caching, security, templating, wiring
 
     wiring.wire()
     security.init_app(app)
+    http_caching.init_app(app)
     errors.register_error_handlers(app)
     templating.init_app(app)
     # The log's texts belong to the audit package, which sits above templating.

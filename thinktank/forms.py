@@ -10,6 +10,8 @@ from flask import request
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
+from markupsafe import Markup, escape
 from wtforms import HiddenField, PasswordField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import HiddenInput
@@ -35,8 +37,34 @@ class HiddenInputWithoutId(HiddenInput):
         return super().__call__(field, **kwargs)
 
 
+class _TokenWhenShown:
+    """A CSRF token made when it is written into a page, not when its form is built."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make = make
+
+    def __str__(self) -> str:
+        return self._make()
+
+    def __html__(self) -> Markup:
+        return escape(self._make())
+
+
+class _CsrfWhenShown(_FlaskFormCSRF):
+    """Flask-WTF's CSRF, but the token (and the session cookie that holds it) comes only with
+    a form that is shown: a page that builds a form it does not show an anonymous reader (a
+    case page's comment form) stays free of cookies and the same for every visitor."""
+
+    def generate_csrf_token(self, csrf_token_field):
+        return _TokenWhenShown(lambda: super(_CsrfWhenShown, self).generate_csrf_token(None))
+
+
 class Form(FlaskForm):
     class Meta:
+        csrf_class = _CsrfWhenShown
+
         def get_translations(self, form):
             return _Translations()
 

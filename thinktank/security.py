@@ -1,9 +1,8 @@
-"""Security headers on every response."""
+"""Security headers on every response (caching headers: thinktank/http_caching.py)."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
-from flask_login import current_user
+from flask import Flask, Response
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -35,8 +34,4 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if production:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint != "static" and current_user.is_authenticated:
-            # a page for a logged-in user holds their data: no browser or proxy may keep it
-            # (the back button after logging out, a shared computer); static files are public
-            headers["Cache-Control"] = "no-store"
         return response

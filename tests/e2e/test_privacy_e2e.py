@@ -55,7 +55,7 @@ def _logged_in(new_page, email: str, language: str):
     page = new_page(phone=True)
     log_in(page, email, DEMO_PASSWORD)
     if language == "en":
-        page.get_by_role("button", name="English").click()
+        page.get_by_role("link", name="English").click()
         expect(page.locator("html")).to_have_attribute("lang", "en")
     return page
 

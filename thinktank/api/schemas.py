@@ -195,6 +195,15 @@ class VersionSchema(VersionSummarySchema):
     summary = _str()
     body = _str(metadata={"description": "Markdown"})
     body_html = _str()
+    easy_read = fields.String(
+        allow_none=True,
+        metadata={"description": "The plain-language (letlæst) version, Markdown; null if none"},
+    )
+    easy_read_html = fields.String(allow_none=True)
+    easy_read_lix = fields.Integer(
+        allow_none=True,
+        metadata={"description": "LIX readability index of the easy-read version, rounded"},
+    )
     current = fields.Boolean(required=True)
     minority_opinions = fields.List(fields.Nested(MinorityOpinionSchema), required=True)
     cited_comments = fields.List(fields.Nested(CitedCommentSchema), required=True)

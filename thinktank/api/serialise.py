@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import url_for
 
+from thinktank import lix
 from thinktank.accounts.models import User, format_affiliation
 from thinktank.accounts.roles import Sector
 from thinktank.api.reading import ANONYMOUS
@@ -227,6 +228,9 @@ def version_detail(version: RecommendationVersion, current: bool) -> dict[str, A
         "summary": version.summary,
         "body": version.body,
         "body_html": version.body_html,
+        "easy_read": version.easy_read or None,
+        "easy_read_html": version.easy_read_html or None,
+        "easy_read_lix": lix.readability_of_html(version.easy_read_html).value,
         "current": current,
         "minority_opinions": opinions_of(version),
         "cited_comments": cited_comments_of(version, case),

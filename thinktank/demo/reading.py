@@ -124,6 +124,7 @@ class Text:
     summary: str  # what a busy municipal director reads
     body: str
     cites: tuple[str, ...]  # keys of the case's demo remarks it rests on
+    easy_read: str = ""  # the plain-language (letlæst) version, Markdown; optional
 
 
 @dataclass(frozen=True)
@@ -531,7 +532,8 @@ def _text(item: _Fields, keys: set[str]) -> Text:
     for key in cites:
         if key not in keys:
             item.fail("cites", f"{key!r} is no remark in the case's discussion")
-    return Text(item.text("title", unwrap=False), item.text("summary"), item.text("body"), cites)
+    title, summary, body = item.text("title", unwrap=False), item.text("summary"), item.text("body")
+    return Text(title, summary, body, cites, item.text("easy_read", ""))
 
 
 def _recommendation(item: _Fields, emails: set[str], keys: set[str]) -> DemoRecommendation:

@@ -100,7 +100,9 @@ def _publish(
 def _input(story: DemoRecommendation, text: Text, comments: dict[str, int]) -> service.DraftInput:
     review_by = local_today() + timedelta(days=story.review_in_days)
     cited = [comments[key] for key in text.cites]
-    return service.DraftInput(text.title, text.summary, text.body, review_by, cited)
+    return service.DraftInput(
+        text.title, text.summary, text.body, review_by, cited, easy_read=text.easy_read
+    )
 
 
 def _has_recommendation(case: Case) -> bool:

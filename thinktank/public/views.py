@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     jsonify,
     make_response,
@@ -50,23 +51,28 @@ def log():
     return render_template("public/log.html", page=page, describe=describe)
 
 
-@bp.post("/language")
-def set_language():
-    language = request.form.get("language", "")
-    target = safe_next(request.form.get("next")) or url_for("public.index")
+@bp.get("/language/<language>")
+def set_language(language: str):
+    """Remember the chosen language in a cookie (and on the account) and go back.
+
+    A plain link, not a form: the pages a visitor only reads carry no CSRF token and set no
+    cookie, and a forged switch of language harms no one.
+    """
+    if language not in current_app.config["LANGUAGES"]:
+        abort(404)
+    target = safe_next(request.args.get("next")) or url_for("public.index")
     response = make_response(redirect(target))
-    if language in current_app.config["LANGUAGES"]:
-        response.set_cookie(
-            LANGUAGE_COOKIE,
-            language,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-        )
-        if current_user.is_authenticated:
-            with transaction():
-                accounts.set_locale(current_user, language)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    if current_user.is_authenticated:
+        with transaction():
+            accounts.set_locale(current_user, language)
     return response
 
 

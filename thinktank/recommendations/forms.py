@@ -38,6 +38,15 @@ class DraftForm(EditVersionMixin, Form):
         filters=[strip],
         validators=[required(), max_length(30_000)],
     )
+    easy_read = MarkdownField(
+        _l("Easy-read version (optional)"),
+        filters=[strip],
+        validators=[Optional(), max_length(10_000)],
+        description=_l(
+            "The summary and the advice in plain language, for readers without the background: "
+            "short sentences and everyday words. Shown in a section of its own and printable."
+        ),
+    )
     review_by = DateField(
         _l("Review by"),
         validators=[Optional()],
@@ -67,6 +76,7 @@ class DraftForm(EditVersionMixin, Form):
             body=self.body.data,
             review_by=self.review_by.data,
             citations=list(self.citations.data or []),
+            easy_read=self.easy_read.data or "",
         )
 
 

@@ -67,6 +67,9 @@ class Recommendation(db.Model):
     summary: Mapped[str] = mapped_column(String(600))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
+    # The plain-language (letlæst) version of summary and advice, Markdown; "" when none.
+    easy_read: Mapped[str] = mapped_column(Text, default="", server_default="")
+    easy_read_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     markup_version: Mapped[int] = mapped_column(default=0)
     # Counts saves of the working copy: an edit form opened at an older one is stale.
     edit_version: Mapped[int] = mapped_column(default=1, server_default="1")
@@ -130,6 +133,9 @@ class RecommendationVersion(Frozen, db.Model):
     summary: Mapped[str] = mapped_column(String(600))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # The plain-language (letlæst) version as published; "" when it had none.
+    easy_read: Mapped[str] = mapped_column(Text, default="", server_default="")
+    easy_read_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     change_note: Mapped[str] = mapped_column(String(2000), default="")
     # [{"author", "affiliation", "author_id", "body", "body_html", "signers": [{"name",
     # "affiliation", "id"}]}]

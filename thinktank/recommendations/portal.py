@@ -187,6 +187,7 @@ class VersionDiff:
     title: Any
     summary: Any
     body: Any
+    easy_read: Any
 
 
 def compare(recommendation_id: int, older: int, newer: int) -> VersionDiff:
@@ -198,7 +199,16 @@ def compare(recommendation_id: int, older: int, newer: int) -> VersionDiff:
     )
     diffs = cached_diffs(
         f"recommendation:{old.id}:{new.id}:markup{MARKUP_VERSION}:"
-        + fingerprint(old.title, new.title, old.summary, new.summary, old.body_html, new.body_html),
+        + fingerprint(
+            old.title,
+            new.title,
+            old.summary,
+            new.summary,
+            old.body_html,
+            new.body_html,
+            old.easy_read_html,
+            new.easy_read_html,
+        ),
         partial(_version_diffs, old, new),
     )
     return VersionDiff(old, new, **diffs)
@@ -210,4 +220,10 @@ def _version_diffs(old: RecommendationVersion, new: RecommendationVersion) -> di
         "summary": diff_html(old.summary, new.summary),
         # from the HTML stored at publication: rendering 5,000 words again costs more than the diff
         "body": diff_html(plain_text_of_html(old.body_html), plain_text_of_html(new.body_html)),
+        # most versions have no easy-read version: nothing to compare then
+        "easy_read": diff_html(
+            plain_text_of_html(old.easy_read_html), plain_text_of_html(new.easy_read_html)
+        )
+        if old.easy_read_html or new.easy_read_html
+        else "",
     }

@@ -27,8 +27,9 @@ def _rendered(entries: list[dict[str, Any]], source: str, target: str, render) -
 
 
 def rerender_markdown() -> tuple[int, int, int]:
-    """Re-render working copies, published versions (body, minority opinions and quotes)
-    and minority opinions cooked by an older sanitiser; returns how many of each.
+    """Re-render working copies, published versions (body, easy-read version, minority
+    opinions and quotes) and minority opinions cooked by an older sanitiser; returns how
+    many of each.
 
     A version's text stays as published; only its HTML follows the current rules.
     """
@@ -37,6 +38,7 @@ def rerender_markdown() -> tuple[int, int, int]:
     ).all()
     for recommendation in stale:
         recommendation.body_html = str(render_markdown(recommendation.body))
+        recommendation.easy_read_html = str(render_markdown(recommendation.easy_read))
         recommendation.markup_version = MARKUP_VERSION
     versions = db.session.scalars(
         select(RecommendationVersion).where(RecommendationVersion.markup_version != MARKUP_VERSION)
@@ -44,12 +46,14 @@ def rerender_markdown() -> tuple[int, int, int]:
     # The one change a published version allows: its HTML from its own, unchanged sources.
     with rewriting(
         RecommendationVersion.body_html,
+        RecommendationVersion.easy_read_html,
         RecommendationVersion.minority_opinions,
         RecommendationVersion.citations,
         RecommendationVersion.markup_version,
     ):
         for version in versions:
             version.body_html = str(render_markdown(version.body))
+            version.easy_read_html = str(render_markdown(version.easy_read))
             version.minority_opinions = _rendered(
                 version.minority_opinions,
                 "body",

@@ -103,6 +103,7 @@ class DraftInput:
     body: str
     review_by: date | None
     citations: list[int]
+    easy_read: str = ""  # the plain-language (letlæst) version, Markdown; optional
 
 
 def visible(user, recommendation_id: int, options=()) -> Recommendation:
@@ -172,6 +173,8 @@ def _apply(recommendation: Recommendation, data: DraftInput) -> None:
     recommendation.summary = data.summary
     recommendation.body = data.body
     recommendation.body_html = str(render_markdown(data.body))
+    recommendation.easy_read = data.easy_read or ""
+    recommendation.easy_read_html = str(render_markdown(recommendation.easy_read))
     recommendation.markup_version = MARKUP_VERSION
     recommendation.review_by = data.review_by
     recommendation.updated_at = utcnow()
@@ -237,6 +240,11 @@ def _draft_changes(recommendation: Recommendation, typed: DraftInput) -> list[Ch
             (_("Title"), typed.title, recommendation.title),
             (_("Summary"), typed.summary, recommendation.summary),
             (_("The recommendation"), plain_text(typed.body), plain_text(recommendation.body)),
+            (
+                _("Easy-read version"),
+                plain_text(typed.easy_read),
+                plain_text(recommendation.easy_read),
+            ),
         ]
     )
 
@@ -499,9 +507,10 @@ def publish(
         if not change_note:
             raise ValidationFailed(_("Say what changed in this version."), "change_note")
         previous = latest_version(recommendation.id)
-        unchanged = (previous.title, previous.summary, previous.body, previous.citations,
-                     previous.minority_opinions) == (recommendation.title, recommendation.summary,
-                     recommendation.body, citations_now, opinions_now)  # fmt: skip
+        unchanged = (previous.title, previous.summary, previous.body, previous.easy_read,
+                     previous.citations, previous.minority_opinions) == (recommendation.title,
+                     recommendation.summary, recommendation.body, recommendation.easy_read,
+                     citations_now, opinions_now)  # fmt: skip
         if unchanged:
             raise InvalidTransition(_("Nothing has changed since version %(n)d.", n=number - 1))
     now = utcnow()
@@ -512,6 +521,8 @@ def publish(
         summary=recommendation.summary,
         body=recommendation.body,
         body_html=recommendation.body_html,
+        easy_read=recommendation.easy_read,
+        easy_read_html=recommendation.easy_read_html,
         change_note=change_note[:2000],
         minority_opinions=opinions_now,
         citations=citations_now,

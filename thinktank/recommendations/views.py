@@ -6,6 +6,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from thinktank import lix
 from thinktank.cases.lifecycle import make_due_moves
 from thinktank.cases.models import Case
 from thinktank.cases.service import visible_case
@@ -134,7 +135,24 @@ def _render_version(recommendation_id: int, number: int | None, adopt_form=None,
         is_latest=number is None or number == recommendation.current_version,
         citation_meta=citations.meta_tags(citations.reference(shown, permanent)),
         follow=following.follow_context(recommendation, current_user),
+        easy_read_lix=lix.readability_of_html(shown.easy_read_html),
     ), status
+
+
+@bp.get("/recommendations/<int:recommendation_id>/v<int:number>/letlaest")
+def easy_read(recommendation_id: int, number: int):
+    """A version's easy-read version on a page of its own, to print (no menus)."""
+    service.visible(current_user, recommendation_id)
+    shown = portal.version(recommendation_id, number)
+    if not shown.recommendation.is_published or not shown.easy_read_html:
+        raise NotFound()
+    return render_template(
+        "recommendations/easy_read.html",
+        version=shown,
+        recommendation=shown.recommendation,
+        readability=lix.readability_of_html(shown.easy_read_html),
+        print_view=True,
+    )
 
 
 @bp.get("/recommendations/<int:recommendation_id>/v<int:number>/cite.<fmt>")
@@ -243,7 +261,10 @@ def feed():
         make_due_moves()
     entries = portal.feed_entries()
     body = render_template("recommendations/feed.xml", entries=entries, now=utcnow())
-    return Response(body, mimetype="application/atom+xml")
+    response = Response(body, mimetype="application/atom+xml")
+    if entries:  # published versions never change: the newest is when the feed last did
+        response.last_modified = entries[0].published_at
+    return response
 
 
 # --- drafting and review -----------------------------------------------------------------
@@ -266,6 +287,24 @@ def _preview_body(form):
     return render_markdown(form.body.data)
 
 
+def _form_page(form, case, recommendation, preview, **context):
+    """The drafting form, with the LIX of what it holds (saved or just typed) by its fields."""
+    return render_template(
+        "recommendations/form.html",
+        form=form,
+        case=case,
+        recommendation=recommendation,
+        preview=preview,
+        easy_read_html=render_markdown(form.easy_read.data) if preview is not None else "",
+        readability={
+            "summary": lix.readability(form.summary.data),
+            "body": lix.readability(form.body.data),
+            "easy_read": lix.readability(form.easy_read.data),
+        },
+        **context,
+    )
+
+
 @bp.route("/cases/<int:case_id>/recommendation", methods=["GET", "POST"])
 @permission_required("write_recommendation")
 def new(case_id: int):
@@ -281,9 +320,7 @@ def new(case_id: int):
         else:
             flash(_("The draft recommendation has been saved."), "success")
             return redirect(url_for(".draft", recommendation_id=recommendation.id))
-    return render_template(
-        "recommendations/form.html", form=form, case=case, recommendation=None, preview=preview
-    )
+    return _form_page(form, case, None, preview)
 
 
 @bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
@@ -315,14 +352,8 @@ def edit(recommendation_id: int):
     if form.edit_version.errors:
         form.opened_at(recommendation.edit_version)
         status = 400
-    return render_template(
-        "recommendations/form.html",
-        form=form,
-        case=db.session.get(Case, recommendation.case_id),
-        recommendation=recommendation,
-        preview=preview,
-        conflict=conflict,
-    ), status
+    case = db.session.get(Case, recommendation.case_id)
+    return _form_page(form, case, recommendation, preview, conflict=conflict), status
 
 
 @bp.get("/recommendations/<int:recommendation_id>/draft")
@@ -357,6 +388,11 @@ def _render_draft(recommendation, status_code: int = 200, opinion_preview=None, 
         cited=service.cited_comments(recommendation.id),
         experience_reports=experience.all_for_review(recommendation.id),
         experience_cited=experience.cited_ids(recommendation.id),
+        readability={
+            "summary": lix.readability(recommendation.summary),
+            "body": lix.readability_of_html(recommendation.body_html),
+            "easy_read": lix.readability_of_html(recommendation.easy_read_html),
+        },
         opinion_preview=opinion_preview,
         discussion_data={
             "discussion": thread,

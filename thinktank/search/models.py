@@ -86,7 +86,12 @@ class SearchDocument(db.Model):
 
 #: What the migration adds beside the model, by database (see ``0012_search``).
 FULL_TEXT_TABLES = "search_fts"  # and FTS5's shadow tables, search_fts_*
-FULL_TEXT_PARTS = ("search_vector", "ix_search_documents_vector")
+FULL_TEXT_PARTS = (
+    "search_vector",
+    "search_pairs",  # neighbouring lexemes, for phrases (``0017_searchperf2``)
+    "ix_search_documents_vector",
+    "ix_search_documents_text",
+)
 
 
 def include_object(_object, name, type_, reflected, compare_to) -> bool:

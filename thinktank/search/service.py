@@ -11,13 +11,16 @@ from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
 from sqlalchemy import (
+    cast,
     column,
     func,
+    literal,
     literal_column,
     select,
     table,
 )
 from sqlalchemy import text as sql
+from sqlalchemy.dialects.postgresql import TSQUERY
 
 from thinktank.cases.vocabulary import CaseState, Domain, TechnologyKind
 from thinktank.extensions import db
@@ -86,16 +89,67 @@ def _tsquery(query: Query):
 
 
 _VECTOR = literal_column("search_documents.search_vector")
+_PAIRS = literal_column("search_documents.search_pairs")
 _FTS = literal_column("search_fts")
 _FTS_TABLE = table("search_fts", column("rowid"))
 
+#: Each word's lexemes and their positions as PostgreSQL's ``danish`` configuration makes them.
+_LEXEMES = sql(
+    "SELECT word, entry.lexeme, entry.positions FROM unnest(CAST(:words AS text[])) AS word "
+    "LEFT JOIN LATERAL unnest(to_tsvector('danish'::regconfig, word)) AS entry ON true"
+)
 
-def _matching(query: Query, columns: list):
-    """SELECT ``columns`` FROM the documents matching ``query`` (and the rank expression)."""
+
+_MAX_LEXEME_BYTES = 2047
+
+
+def _tsquery_lexeme(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _phrase_pairs(query: Query) -> str | None:
+    """PostgreSQL: the pairs of neighbouring lexemes the query's phrases need, as a tsquery
+    over ``search_pairs`` (migration ``0017_searchperf2``), or None without a phrase. The GIN
+    index answers it exactly where it cannot answer a phrase; it is only a necessary
+    condition (a pair of neighbouring words of a phrase, each one lexeme), and the phrase
+    itself is still matched by the full tsquery, so the hits are the same."""
+    phrases = [term.words for term in query.positive if len(term.words) > 1]
+    if not phrases:
+        return None
+    words = sorted({word for phrase in phrases for word in phrase})
+    entries: dict[str, list] = {}
+    for word, lexeme, positions in db.session.execute(_LEXEMES, {"words": words}):
+        entries.setdefault(word, []).append((lexeme, positions))
+
+    def lexeme(word: str) -> str | None:  # one token of one lexeme, not a stop word
+        found = entries.get(word, [])
+        return found[0][0] if len(found) == 1 and found[0][1] == [1] else None
+
+    pairs = {
+        f"{lexeme(one)} {lexeme(following)}"
+        for phrase in phrases
+        for one, following in zip(phrase, phrase[1:], strict=False)
+        if lexeme(one) and lexeme(following)
+    }
+    # the index leaves out a pair longer than a lexeme may be (2,047 bytes), and so does this
+    pairs = {pair for pair in pairs if len(pair.encode()) <= _MAX_LEXEME_BYTES}
+    return " & ".join(_tsquery_lexeme(pair) for pair in sorted(pairs)) or None
+
+
+def _matching(query: Query, columns: list, pairs: str | None = None):
+    """SELECT ``columns`` FROM the documents matching ``query`` (and the rank expression);
+    on PostgreSQL ``pairs`` (``_phrase_pairs``) narrows the index scan for a phrase."""
     if _backend() == "postgresql":
         tsquery = _tsquery(query)
         rank = func.ts_rank_cd(_VECTOR, tsquery) * SearchDocument.boost
-        statement = select(*columns).where(_VECTOR.op("@@")(tsquery))
+        if pairs:  # the index finds the pairs; the phrase is checked on their rows only
+            # (ts_match_vq is @@ as a function, which the planner keeps out of the index scan:
+            # there it would read the posting lists of both common words for nothing)
+            statement = select(*columns).where(
+                _PAIRS.op("@@")(cast(literal(pairs), TSQUERY)), func.ts_match_vq(_VECTOR, tsquery)
+            )
+        else:
+            statement = select(*columns).where(_VECTOR.op("@@")(tsquery))
         return statement, rank.desc()
     rank = func.bm25(_FTS, 10.0, 4.0, 1.0) * SearchDocument.boost  # lower is better
     statement = (
@@ -118,22 +172,31 @@ def _cap() -> int:
 
 
 def _counts(
-    query: Query, user, filters: dict[str, Any]
+    query: Query, user, filters: dict[str, Any], pairs: str | None
 ) -> tuple[dict, int, list[int] | None, bool]:
     """The first ``cap + 1`` visible hits in the pre-order: the hits per filter value among
     them (with the other filters applied, as facets count), how many of them pass the
-    filters, and the ids of those -- or None for the ids where there were more hits than the
-    cap and filters are chosen: the filtered candidates are then looked for by the page --
-    and whether there were more hits than the cap."""
+    filters, and the ids of those in the order of the results (by rank, then the newest
+    first: the rank is read with the rows, so the page needs only its own documents) -- or
+    None for the ids where there were more hits than the cap and filters are chosen: the
+    filtered candidates are then looked for by the page -- and whether there were more hits
+    than the cap."""
     columns = [column for _vocabulary, column in FILTERS.values()]
-    statement, _rank = _matching(query, [SearchDocument.id, *columns])
-    statement = statement.where(visible_clause(user)).order_by(*_PREORDER).limit(_cap() + 1)
+    statement, order = _matching(query, [], pairs)
+    statement = (
+        statement.add_columns(
+            SearchDocument.id, order.element.label("relevance"), SearchDocument.dated_at, *columns
+        )
+        .where(visible_clause(user))
+        .order_by(*_PREORDER)
+        .limit(_cap() + 1)
+    )
     rows = db.session.execute(statement).all()
     counts: dict[str, dict[str, int]] = {name: {} for name in FILTERS}
-    ids = []
+    chosen = []
     names = list(FILTERS)
     for row in rows:
-        values = dict(zip(names, row[1:], strict=True))
+        values = dict(zip(names, row[3:], strict=True))
         values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
         for name in names:
             others = all(
@@ -142,42 +205,67 @@ def _counts(
             if others and values[name] is not None:
                 counts[name][values[name]] = counts[name].get(values[name], 0) + 1
         if all(values[name] == value.value for name, value in filters.items()):
-            ids.append(row[0])
+            chosen.append(row)
+    # the results' order: relevance (higher first on PostgreSQL, bm25 lower first on
+    # SQLite), then the newest, then the highest id -- as the page query orders them
+    sign = -1 if _backend() == "postgresql" else 1
+    chosen.sort(key=lambda row: -row.id)
+    chosen.sort(key=lambda row: row.dated_at, reverse=True)
+    chosen.sort(key=lambda row: sign * row.relevance)
+    ids = [row.id for row in chosen]
     capped = len(rows) > _cap()
     return counts, len(ids), None if capped and filters else ids, capped
 
 
-def _fetch(query: Query, user, filters: dict[str, Any], ids: list[int] | None, found: dict):
+def _fetch(
+    query: Query,
+    user,
+    filters: dict[str, Any],
+    ids: list[int] | None,
+    found: dict,
+    pairs: str | None,
+):
     """The page: the candidates are the first ``cap + 1`` hits in the pre-order (``ids``,
-    or looked for here with the filters), and only they are ranked; their number
-    (``found["total"]``) comes with the page's rows."""
+    already ranked, or looked for here with the filters), and only they are ranked; their
+    number (``found["total"]``) comes with the page's rows."""
 
     def fetch(offset: int, limit: int) -> list[Hit]:
-        statement, order = _matching(query, [SearchDocument.id])
-        if ids is None:
-            statement = statement.where(visible_clause(user))
-            for name, value in filters.items():
-                statement = statement.where(FILTERS[name][1] == value.value)
-            statement = statement.order_by(*_PREORDER).limit(_cap() + 1)
-        else:
-            statement = statement.where(SearchDocument.id.in_(ids))
+        if ids is not None:
+            return _documents(ids[offset : offset + limit], query)
+        statement, order = _matching(query, [SearchDocument.id], pairs)
+        statement = statement.where(visible_clause(user))
+        for name, value in filters.items():
+            statement = statement.where(FILTERS[name][1] == value.value)
+        statement = statement.order_by(*_PREORDER).limit(_cap() + 1)
         if _backend() == "postgresql":
-            if ids is None:
-                candidates = statement.subquery()
-                chosen = SearchDocument.id.in_(select(candidates.c.id))
-            else:  # no need to match again
-                chosen = SearchDocument.id.in_(ids)
-            tsquery = _tsquery(query)
+            # the candidates carry what ranks them, so only the page's rows are read again
+            candidates = statement.add_columns(
+                _VECTOR.label("vector"), SearchDocument.boost, SearchDocument.dated_at
+            ).subquery()
+            rank = func.ts_rank_cd(candidates.c.vector, _tsquery(query)) * candidates.c.boost
             ranked = (
-                select(SearchDocument, func.count().over().label("found"))
-                .where(chosen)
-                .order_by(
-                    (func.ts_rank_cd(_VECTOR, tsquery) * SearchDocument.boost).desc(),
-                    SearchDocument.dated_at.desc(),
-                    SearchDocument.id.desc(),
+                select(
+                    candidates.c.id,
+                    func.count().over().label("found"),
+                    func.row_number()
+                    .over(
+                        order_by=(
+                            rank.desc(),
+                            candidates.c.dated_at.desc(),
+                            candidates.c.id.desc(),
+                        )
+                    )
+                    .label("place"),
                 )
+                .order_by(rank.desc(), candidates.c.dated_at.desc(), candidates.c.id.desc())
+                .limit(limit)
+                .offset(offset)
+                .subquery()
             )
-            hits, total = _with_headlines(ranked.limit(limit).offset(offset), query)
+            page = select(SearchDocument, ranked.c.found, ranked.c.place).join(
+                ranked, ranked.c.id == SearchDocument.id
+            )
+            hits, total = _with_headlines(page, query)
             found["total"] = total
             return hits
         candidates = statement.add_columns(order.element.label("relevance")).subquery()
@@ -200,6 +288,24 @@ def _fetch(query: Query, user, filters: dict[str, Any], ids: list[int] | None, f
         ]
 
     return fetch
+
+
+def _documents(ids: list[int], query: Query) -> list[Hit]:
+    """The hits of the documents ``ids``, in that order, with their snippets."""
+    if not ids:
+        return []
+    statement = select(SearchDocument, literal(len(ids)).label("found")).where(
+        SearchDocument.id.in_(ids)
+    )
+    if _backend() == "postgresql":
+        hits, _total = _with_headlines(statement, query)
+    else:
+        hits = [
+            Hit(document, text.snippet(_source(document), query, _SNIPPET_WORDS))
+            for document in db.session.scalars(statement)
+        ]
+    place = {id_: n for n, id_ in enumerate(ids)}
+    return sorted(hits, key=lambda hit: place[hit.document.id])
 
 
 def _source(document: SearchDocument) -> str:
@@ -226,7 +332,10 @@ def _with_headlines(statement, query: Query) -> tuple[list[Hit], int]:
     headline = func.ts_headline(
         literal_column("'danish'::regconfig"), source, _tsquery(query), _HEADLINE_OPTIONS
     )
-    rows = db.session.execute(select(document, page.c.found, headline)).all()
+    statement = select(document, page.c.found, headline)
+    if "place" in page.c:
+        statement = statement.order_by(page.c.place)
+    rows = db.session.execute(statement).all()
     hits = [Hit(found, text.mark(" ".join((marked or "").split()))) for found, _n, marked in rows]
     return hits, rows[0][1] if rows else 0
 
@@ -240,14 +349,17 @@ def search(user, raw_query: str, filters: dict[str, Any]) -> Results:
     query = text.parse(raw_query)
     if not query.searchable:
         return Results(query, filters, {name: {} for name in FILTERS}, None)
-    counts, total, ids, capped = _counts(query, user, filters)
+    pairs = _phrase_pairs(query) if _backend() == "postgresql" else None
+    counts, total, ids, capped = _counts(query, user, filters, pairs)
     found = {"total": total}
     page = _HitPage(
         page=int_arg("page", 1),
         per_page=current_app.config["PER_PAGE"],
         max_per_page=100,
         error_out=False,
-        fetch=_fetch(query, user, filters, ids, found) if total or ids is None else _nothing,
+        fetch=(
+            _fetch(query, user, filters, ids, found, pairs) if total or ids is None else _nothing
+        ),
         found=found,
     )
     if ids is not None:

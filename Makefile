@@ -34,11 +34,13 @@ test: $(VENV)/.installed-test compile-translations
 	$(BIN)/pytest -q -n auto
 
 # Times the diff page of two 5,000-word versions (cold and warm); fails over 200 ms and
-# writes benchmarks/results.md. Not part of `make test`: timings belong to no test.
+# writes benchmarks/results.md. The long-thread benchmark compares a case page with 10 and
+# with 2,000 comments (time, bytes, queries) and fails when a target is missed. Not part of `make test`: timings belong to no test.
 # Search on PostgreSQL (1,000 cases, 200 recommendations, 1,000,000 comments) runs when
 # THINKTANK_BENCH_SEARCH_URL names a database it may fill (e.g. .../bench_search).
 bench: $(VENV)/.installed compile-translations
 	$(BIN)/python benchmarks/diff_page.py --baseline
+	$(BIN)/python benchmarks/threads.py
 	@if [ -n "$$THINKTANK_BENCH_SEARCH_URL" ]; then $(BIN)/python benchmarks/search.py; \
 	else echo "search benchmark skipped: set THINKTANK_BENCH_SEARCH_URL to a PostgreSQL database"; fi
 

@@ -144,6 +144,7 @@ def test_demo_case_texts_are_what_the_case_form_accepts(app, demo):
         "tags": ", ".join(content.tags),
         "sensitive_data": "yes" if content.sensitive_data else "no",
         "cross_sector_data": "yes" if content.cross_sector_data else "no",
+        "chatham_house": "y" if content.chatham_house else "",  # an unticked box sends nothing
     }
     with app.test_request_context("/", method="POST", data=data):
         form = CaseForm(meta={"csrf": False})

@@ -49,7 +49,10 @@ def test_reply_notifies_the_parent_author_and_opening_marks_read(
             db.select(Notification.id).where(Notification.kind == "reply")
         )
     opened = client.get(f"/notifications/{notification_id}")
-    assert opened.status_code == 302 and opened.headers["Location"].endswith(f"#c{reply.id}")
+    # the comment's permanent address, which finds the page of the discussion it is on
+    assert opened.status_code == 302 and opened.headers["Location"] == f"/comments/{reply.id}"
+    landed = client.get(opened.headers["Location"])
+    assert landed.status_code == 302 and landed.headers["Location"].endswith(f"#c{reply.id}")
     assert "badge-count" not in client.get("/").get_data(as_text=True)
     assert client_as(other).get(f"/notifications/{notification_id}").status_code == 404
 

@@ -46,6 +46,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from thinktank.accounts.names import shown_name
 
     app.jinja_env.filters["person"] = shown_name
+    # The author of a contribution to a case, by sector only in a Chatham House case.
+    from thinktank.cases import chatham
+
+    app.jinja_env.filters["contributor"] = chatham.contributor
+    app.jinja_env.filters["without_mentions"] = chatham.without_mentions
+    app.jinja_env.globals["hides_contributors"] = chatham.hides_contributors
     _register_blueprints(app)
 
     from thinktank import cli

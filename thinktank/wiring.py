@@ -64,6 +64,8 @@ POLICIES = [
     ("create_case", cases_policies.can_create),
     ("edit_case", cases_policies.can_edit),
     ("discuss_case", cases_policies.can_discuss),
+    ("see_contributors", cases_policies.sees_contributors),
+    ("turn_on_chatham_house", cases_policies.can_steer),
     ("submit_case", cases_policies.can_submit),
     ("return_case", cases_policies.can_steer),
     ("open_case", cases_policies.can_steer),
@@ -157,6 +159,7 @@ DUE_MOVES = [
 #: How each domain's actions read in the logs (the accounts' own are in the audit module).
 AUDIT_ACTIONS = [
     lifecycle.AUDIT_ACTIONS,
+    cases.AUDIT_ACTIONS,
     voting.AUDIT_ACTIONS,
     discussion.AUDIT_ACTIONS,
     members.AUDIT_ACTIONS,

@@ -2,7 +2,7 @@
 flags, their citations in the next version, and the review-date reminders asking for them
 
 Revision ID: 0017_experience
-Revises: 0017_letlaest
+Revises: 0017_chatham
 Create Date: 2026-12-07 23:31:04.059929
 
 """
@@ -14,7 +14,7 @@ import thinktank.models
 
 # revision identifiers, used by Alembic.
 revision = '0017_experience'
-down_revision = "0017_letlaest"
+down_revision = "0017_chatham"
 branch_labels = None
 depends_on = None
 

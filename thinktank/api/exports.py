@@ -17,6 +17,7 @@ from thinktank.accounts.models import User
 from thinktank.api import reading, serialise
 from thinktank.api import schemas as s
 from thinktank.api.conventions import respond
+from thinktank.cases.models import Case
 from thinktank.errors import NotFound
 from thinktank.extensions import db
 from thinktank.members.policies import participants_clause
@@ -90,7 +91,9 @@ def recommendation_batches() -> Iterator[list[dict[str, Any]]]:
         if not versions:
             return
         last = versions[-1].recommendation_id
-        results = reading.frozen_results([v.recommendation.case_id for v in versions])
+        case_ids = [v.recommendation.case_id for v in versions]
+        results = reading.frozen_results(case_ids)
+        cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(case_ids)))}
         counts = adoptions.counts([v.recommendation_id for v in versions])
         batch = []
         for version in versions:
@@ -99,7 +102,11 @@ def recommendation_batches() -> Iterator[list[dict[str, Any]]]:
                 version, counts.get(version.recommendation_id, 0)
             )
             item["vote_result"] = (
-                serialise.vote_result(result.snapshot, result.frozen_at) if result else None
+                serialise.vote_result(
+                    result.snapshot, result.frozen_at, cases.get(version.recommendation.case_id)
+                )
+                if result
+                else None
             )
             batch.append(RecommendationExportSchema().dump(item))
         yield batch

@@ -1,8 +1,8 @@
 """Models and frozen records as the API's plain values (shaped by ``schemas.py``).
 
 How a person is named lives in one function per kind of record (``comment_author``,
-``frozen_person``, ``member``), so anonymising public contributions (Chatham House mode)
-changes one place per kind.
+``frozen_person``, ``member``); each takes the case the contribution belongs to, and in a
+Chatham House case names only the sector (the API answers as an anonymous reader does).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from thinktank.accounts.models import User, format_affiliation
 from thinktank.accounts.roles import Sector
 from thinktank.api.reading import ANONYMOUS
 from thinktank.api.schemas import LICENCE
+from thinktank.cases.chatham import hides_contributors, sector_label, without_mentions
 from thinktank.cases.models import Case
 from thinktank.discussion.models import Comment
 from thinktank.members.models import Interest, InterestKind
@@ -24,6 +25,7 @@ from thinktank.permissions import can
 from thinktank.recommendations.adoptions import MUNICIPALITIES
 from thinktank.recommendations.models import Recommendation, RecommendationVersion, Status
 from thinktank.text import slugify
+from thinktank.voting.anonymous import shown_snapshot
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -50,13 +52,32 @@ def member_url(user: User) -> str:
     return absolute_url("members.show", member_id=user.id, slug=slugify(user.display_name) or None)
 
 
-def comment_author(user: User | None) -> dict[str, Any] | None:
+def hidden(case: Case | None) -> bool:
+    """Whether contributions to ``case`` are shown without names (Chatham House)."""
+    return hides_contributors(case, ANONYMOUS)
+
+
+def _by_sector(person: Any) -> dict[str, Any]:
+    return {
+        "id": None,
+        "name": sector_label(person),
+        "affiliation": "",
+        "url": None,
+        "api_url": None,
+    }
+
+
+def comment_author(user: User | None, case: Case | None = None) -> dict[str, Any] | None:
     """The author of a live comment, or of a step in a case's timeline."""
+    if hidden(case):
+        return _by_sector(user)
     return _live_person(user)
 
 
-def frozen_person(record: dict[str, Any]) -> dict[str, Any]:
+def frozen_person(record: dict[str, Any], case: Case | None = None) -> dict[str, Any]:
     """A voter, opinion author, co-signer or cited author as a frozen record keeps them."""
+    if hidden(case):
+        return _by_sector(record)
     sector = record.get("sector")
     affiliation = record.get("affiliation")
     if affiliation is None:
@@ -115,10 +136,13 @@ def _frozen_interest(item: dict[str, Any]) -> dict[str, Any]:
 # --- votes -------------------------------------------------------------------------------
 
 
-def vote_result(snapshot: dict[str, Any] | None, frozen_at) -> dict[str, Any] | None:
+def vote_result(
+    snapshot: dict[str, Any] | None, frozen_at, case: Case | None = None
+) -> dict[str, Any] | None:
     """A frozen tally (never a running one: ballots stay hidden until voting closes)."""
     if snapshot is None:
         return None
+    snapshot = shown_snapshot(snapshot, case, ANONYMOUS)
     return {
         **{key: snapshot.get(key) for key in ("participants", "eligible", "ballots", "turnout")},
         **{key: snapshot.get(key) for key in ("abstentions", "abstention_share", "recusals")},
@@ -127,7 +151,7 @@ def vote_result(snapshot: dict[str, Any] | None, frozen_at) -> dict[str, Any] | 
         "positions": snapshot["positions"],
         "votes": [
             {
-                "voter": frozen_person(vote),
+                "voter": frozen_person(vote, case),
                 "sector": vote.get("sector"),
                 "choice": vote["choice"],
                 "position_id": vote.get("position_id"),
@@ -193,13 +217,14 @@ def version_summary(version: RecommendationVersion) -> dict[str, Any]:
     }
 
 
-def opinions_of(version: RecommendationVersion) -> list[dict[str, Any]]:
+def opinions_of(version: RecommendationVersion, case: Case | None = None) -> list[dict[str, Any]]:
+    anonymous = hidden(case)
     return [
         {
-            "author": frozen_person(opinion),
-            "body": opinion.get("body"),
-            "body_html": opinion.get("body_html") or "",
-            "signers": [frozen_person(signer) for signer in opinion.get("signers", [])],
+            "author": frozen_person(opinion, case),
+            "body": without_mentions(opinion.get("body"), anonymous),
+            "body_html": without_mentions(opinion.get("body_html") or "", anonymous),
+            "signers": [frozen_person(signer, case) for signer in opinion.get("signers", [])],
         }
         for opinion in version.minority_opinions
     ]
@@ -207,13 +232,14 @@ def opinions_of(version: RecommendationVersion) -> list[dict[str, Any]]:
 
 def cited_comments_of(version: RecommendationVersion, case: Case) -> list[dict[str, Any]]:
     """The quotes a version rests on; a link to the discussion only where it is public."""
+    anonymous = hidden(case)
     return [
         {
             "comment_id": quote.get("comment_id"),
-            "author": frozen_person(quote),
-            "quote": quote.get("quote"),
-            "quote_html": quote.get("quote_html") or "",
-            "url": case_page(case) + f"#c{quote['comment_id']}"
+            "author": frozen_person(quote, case),
+            "quote": without_mentions(quote.get("quote"), anonymous),
+            "quote_html": without_mentions(quote.get("quote_html") or "", anonymous),
+            "url": absolute_url("discussion.show", comment_id=quote["comment_id"])
             if case.is_public and quote.get("comment_id")
             else None,
         }
@@ -232,7 +258,7 @@ def version_detail(version: RecommendationVersion, current: bool) -> dict[str, A
         "easy_read_html": version.easy_read_html or None,
         "easy_read_lix": lix.readability_of_html(version.easy_read_html).value,
         "current": current,
-        "minority_opinions": opinions_of(version),
+        "minority_opinions": opinions_of(version, case),
         "cited_comments": cited_comments_of(version, case),
         "citation": citation_links(version),
         "licence": LICENCE,
@@ -301,10 +327,10 @@ def case_summary(case: Case) -> dict[str, Any]:
     }
 
 
-def comment_tree(comments: list[Comment]) -> list[dict[str, Any]]:
+def comment_tree(comments: list[Comment], case: Case | None = None) -> list[dict[str, Any]]:
     """The public discussion as a tree, oldest first; removed comments keep their place only."""
     ordered = sorted(comments, key=lambda c: (c.created_at, c.id))
-    nodes = {comment.id: _comment(comment) for comment in ordered}
+    nodes = {comment.id: _comment(comment, case) for comment in ordered}
     roots = []
     for comment in ordered:
         parent = nodes.get(comment.parent_id)
@@ -312,18 +338,19 @@ def comment_tree(comments: list[Comment]) -> list[dict[str, Any]]:
     return roots
 
 
-def _comment(comment: Comment) -> dict[str, Any]:
+def _comment(comment: Comment, case: Case | None) -> dict[str, Any]:
     removed = comment.is_removed
+    anonymous = hidden(case)
     return {
         "id": comment.id,
         "parent_id": comment.parent_id,
-        "author": None if removed else comment_author(comment.author),
+        "author": None if removed else comment_author(comment.author, case),
         "created_at": comment.created_at,
         "edited_at": None if removed else comment.edited_at,
         "removed": removed,
         "removal": comment.removal.value if removed and comment.removal else None,
-        "body": None if removed else comment.body,
-        "body_html": None if removed else comment.body_html,
+        "body": None if removed else without_mentions(comment.body, anonymous),
+        "body_html": None if removed else without_mentions(comment.body_html, anonymous),
         "stance": None if removed or not comment.stance else comment.stance.value,
         "position_id": None if removed else comment.position_id,
         "replies": [],

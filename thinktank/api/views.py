@@ -73,8 +73,10 @@ def recommendation(recommendation_id: int):
         "superseded_by": item.superseded_by_id,
         "case": serialise.case_ref(item.case),
         "versions": [serialise.version_summary(v) for v in versions],
-        "vote_result": serialise.vote_result(result.snapshot, result.frozen_at) if result else None,
-        "minority_opinions": serialise.opinions_of(version),
+        "vote_result": serialise.vote_result(result.snapshot, result.frozen_at, item.case)
+        if result
+        else None,
+        "minority_opinions": serialise.opinions_of(version, item.case),
         "cited_comments": serialise.cited_comments_of(version, item.case),
         "adoptions": [serialise.adoption_of(listed) for listed in public],
         "experience": [serialise.experience_of(report) for report in reports],
@@ -130,7 +132,7 @@ def case(case_id: int):
         "personal_data": list(found.personal_data or []),
         "human_contact": found.human_contact.value,
         "dpia": found.dpia.value,
-        "author": serialise.comment_author(found.author),
+        "author": serialise.comment_author(found.author, found),
         "timeline": [
             {
                 "action": step.action,
@@ -138,7 +140,7 @@ def case(case_id: int):
                 "from_state": step.from_state.value if step.from_state else None,
                 "to_state": step.to_state.value,
                 "at": step.created_at,
-                "actor": serialise.comment_author(step.actor),
+                "actor": serialise.comment_author(step.actor, found),
                 "note": step.note,
             }
             for step in found.transitions
@@ -152,8 +154,10 @@ def case(case_id: int):
             }
             for p in reading.case_positions(found)
         ],
-        "vote_result": serialise.vote_result(result.snapshot, result.frozen_at) if result else None,
-        "discussion": serialise.comment_tree(reading.case_comments(found.id)),
+        "vote_result": serialise.vote_result(result.snapshot, result.frozen_at, found)
+        if result
+        else None,
+        "discussion": serialise.comment_tree(reading.case_comments(found.id), found),
         "licence": s.LICENCE,
     }
     return respond(s.CaseSchema(), body, found.last_activity_at)

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -150,6 +157,14 @@ class CaseForm(EditVersionMixin, Form):
         validators=[required(_l("Choose who may read the case."))],
         description=_l("Drafts are only seen by you and the secretariat until the case is opened."),
     )
+    chatham_house = BooleanField(
+        _l("Chatham House rule"),
+        description=_l(
+            "Inside the think tank every contribution stays named. Everyone else sees only "
+            "the author's sector, e.g. “A member (municipal sector)”. It can be turned on at "
+            "any time, but not turned off once the case is open."
+        ),
+    )
 
     def validate_personal_data(self, field) -> None:
         allowed = {member.value for member in PersonalData}
@@ -177,6 +192,7 @@ class CaseForm(EditVersionMixin, Form):
             legal_basis=self.legal_basis.data or "",
             dpia=Dpia(self.dpia.data),
             visibility=Visibility(self.visibility.data),
+            chatham_house=bool(self.chatham_house.data),
         )
 
     @classmethod

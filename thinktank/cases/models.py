@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from thinktank.accounts.models import User
@@ -58,7 +68,11 @@ CONTENT_FIELDS = (
     "legal_basis",
     "dpia",
     "visibility",
+    "chatham_house",
 )
+
+#: What a field held before it existed (older revisions do not store it).
+CONTENT_DEFAULTS: dict[str, Any] = {"chatham_house": False}
 
 #: Markdown fields and the column holding their rendered ("cooked") HTML.
 MARKDOWN_FIELDS = {"dilemma": "dilemma_html", "benefits": "benefits_html", "risks": "risks_html"}
@@ -96,6 +110,9 @@ class Case(db.Model):
     visibility: Mapped[Visibility] = mapped_column(
         enum_column(Visibility, "visibility"), default=Visibility.MEMBERS
     )
+    # Chatham House rule: outside the think tank every contribution shows only its author's
+    # sector (see thinktank/cases/chatham.py). Can be turned on at any time, never off once open.
+    chatham_house: Mapped[bool] = mapped_column(default=False, server_default=false())
     markup_version: Mapped[int] = mapped_column(default=0)
 
     state: Mapped[CaseState] = mapped_column(

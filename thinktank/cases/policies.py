@@ -64,3 +64,19 @@ def can_submit(user, case: Case) -> bool:
 def can_steer(user, _case: Case | None = None) -> bool:
     """The secretariat moves cases through their states (return, open, vote, publish, archive)."""
     return has_role(user, Role.SECRETARIAT)
+
+
+def sees_contributors(user, case: Case | None = None) -> bool:
+    """Who a contribution is by: named inside the think tank (members, secretariat,
+    administrators); in a Chatham House case everyone else sees only the author's sector."""
+    if case is None or not case.chatham_house:
+        return True
+    return has_role(user, Role.MEMBER)
+
+
+def named_clause(user) -> ColumnElement[bool]:
+    """The SQL form of :func:`sees_contributors`: the cases whose contributions ``user``
+    sees under their authors' names (lists of what one person wrote or voted)."""
+    if has_role(user, Role.MEMBER):
+        return true()
+    return Case.chatham_house.is_(False)

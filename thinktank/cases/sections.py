@@ -108,8 +108,14 @@ def for_case(case, user) -> CasePage:
     return CasePage(rendered, actions, entries)
 
 
-def timeline(steps, entries: list[TimelineEntry], describe: Callable[[Any], str]):
-    """The case's own steps and the other domains' entries, oldest first."""
+def timeline(
+    steps,
+    entries: list[TimelineEntry],
+    describe: Callable[[Any], str],
+    name: Callable[[Any], str] = lambda user: user.display_name,
+):
+    """The case's own steps and the other domains' entries, oldest first; ``name`` says
+    how a step's actor is shown."""
     links = {entry.step: entry.url for entry in entries if entry.step}
     merged: list[TimelineEntry] = []
     for step in steps:
@@ -118,7 +124,7 @@ def timeline(steps, entries: list[TimelineEntry], describe: Callable[[Any], str]
                 at=step.created_at,
                 text=describe(step),
                 url=links.pop(step.action, None),
-                actor=step.actor.display_name if step.actor else None,
+                actor=name(step.actor) if step.actor else None,
                 note=step.note,
             )
         )

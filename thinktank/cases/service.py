@@ -10,11 +10,14 @@ from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from thinktank.audit.service import record
 from thinktank.cases.lifecycle import CREATED
 from thinktank.cases.models import (
+    CONTENT_DEFAULTS,
     MARKDOWN_FIELDS,
     Case,
     CaseRevision,
@@ -35,7 +38,7 @@ from thinktank.cases.vocabulary import (
 )
 from thinktank.concurrency import claim_edit
 from thinktank.double_posts import lock_author, recent_twin
-from thinktank.errors import LoginRequired, NotAllowed, NotFound
+from thinktank.errors import LoginRequired, NotAllowed, NotFound, ValidationFailed
 from thinktank.extensions import db
 from thinktank.inputs import without_control_characters
 from thinktank.markup import MARKUP_VERSION, plain_text, render_markdown
@@ -43,6 +46,10 @@ from thinktank.models import utcnow
 from thinktank.notifications import follows
 from thinktank.permissions import can, require
 from thinktank.registry import put
+
+AUDIT_ACTIONS = {
+    "chatham_house_on": _l("The Chatham House rule was turned on for “%(title)s”"),
+}
 
 MAX_TAGS = 10
 
@@ -70,6 +77,7 @@ class CaseInput:
     legal_basis: str
     dpia: Dpia
     visibility: Visibility
+    chatham_house: bool = False
 
 
 def normalise_tags(text: str) -> list[str]:
@@ -155,7 +163,19 @@ def create_case(user, data: CaseInput) -> Case:
         )
     )
     follows.follow_automatically(user.id, follows.CASE, case.id)  # authors follow their cases
+    if case.chatham_house:
+        _record_chatham_house(user, case)
     return case
+
+
+def _record_chatham_house(user, case: Case) -> None:
+    record(
+        "chatham_house_on",
+        actor=user,
+        public=case.is_public and case.state != CaseState.DRAFT,
+        subject=case,
+        title=case.title,
+    )
 
 
 class _Unchanged(Exception):
@@ -166,6 +186,11 @@ def update_case(user, case: Case, data: CaseInput, expected_version: int | None 
     """Save an edit as a new version; False when nothing changed (no version is added). A
     form opened at an older ``expected_version`` raises :class:`EditConflict` instead."""
     require("edit_case", case, user=user)
+    if chatham_locked(case) and not data.chatham_house:
+        raise ValidationFailed(
+            _("The Chatham House rule cannot be turned off once the case is open."),
+            field="chatham_house",
+        )
     before = case.content()
     try:
         # a savepoint: a save that changes nothing takes back its claim of the next version
@@ -180,6 +205,8 @@ def update_case(user, case: Case, data: CaseInput, expected_version: int | None 
         return False
     now = utcnow()
     case.updated_at = case.edited_at = case.last_activity_at = now
+    if case.chatham_house and not before.get("chatham_house"):
+        _record_chatham_house(user, case)
     db.session.add(
         CaseRevision(
             case_id=case.id,
@@ -190,6 +217,35 @@ def update_case(user, case: Case, data: CaseInput, expected_version: int | None 
         )
     )
     return True
+
+
+def turn_on_chatham_house(user, case: Case) -> bool:
+    """Put ``case`` under the Chatham House rule at any stage (from now on, and for what was
+    already written); kept as a new version of the case and in the audit log. False when
+    it was on already."""
+    require("turn_on_chatham_house", case, user=user)
+    if case.chatham_house:
+        return False
+    claim_edit(case, "revision_count", None, lambda _since: [])
+    case.chatham_house = True
+    now = utcnow()
+    case.updated_at = case.last_activity_at = now
+    db.session.add(
+        CaseRevision(
+            case_id=case.id,
+            number=case.revision_count,
+            content=case.content(),
+            editor_id=user.id,
+            created_at=now,
+        )
+    )
+    _record_chatham_house(user, case)
+    return True
+
+
+def chatham_locked(case: Case) -> bool:
+    """Whether the Chatham House rule is on for good: contributors were promised it."""
+    return case.chatham_house and case.state != CaseState.DRAFT
 
 
 def _changes_since(case: Case, number: int) -> list[FieldChange]:
@@ -438,7 +494,9 @@ class _Shown(dict):
 
     def __call__(self, revision: CaseRevision, name: str) -> str:
         if (revision.id, name) not in self:
-            self[revision.id, name] = display_value(name, revision.content.get(name))
+            self[revision.id, name] = display_value(
+                name, revision.content.get(name, CONTENT_DEFAULTS.get(name))
+            )
         return self[revision.id, name]
 
 
@@ -449,7 +507,7 @@ def _revision_diffs(shown: _Shown, before: CaseRevision, after: CaseRevision) ->
     return {
         name: diff_html(shown(before, name), shown(after, name), whole=name not in FREE_TEXT_FIELDS)
         for name, value in after.content.items()
-        if before.content.get(name) != value
+        if before.content.get(name, CONTENT_DEFAULTS.get(name)) != value
     }
 
 

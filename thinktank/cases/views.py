@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
-from thinktank.cases import lifecycle, sections, service
+from thinktank.cases import chatham, lifecycle, sections, service
 from thinktank.cases.forms import CaseForm, TransitionForm
-from thinktank.cases.models import MARKDOWN_FIELDS
+from thinktank.cases.models import MARKDOWN_FIELDS, Case
 from thinktank.cases.vocabulary import AlgorithmRole, CaseState, Domain, TechnologyKind
 from thinktank.concurrency import EditConflict
-from thinktank.errors import ConfirmationRequired, LoginRequired, NotAllowed
+from thinktank.errors import ConfirmationRequired, LoginRequired, NotAllowed, ValidationFailed
 from thinktank.forms import attach_error, preview_or_ready
 from thinktank.markup import render_markdown
 from thinktank.notifications import follows
@@ -91,6 +92,9 @@ def edit(case_id: int):
         except EditConflict as error:
             conflict, status = error, 409
             form.opened_at(error.current_version)
+        except ValidationFailed as error:
+            attach_error(form, error)
+            status = 400
         else:
             if saved:
                 flash(
@@ -104,7 +108,12 @@ def edit(case_id: int):
         form.opened_at(case.revision_count)
         status = 400
     return render_template(
-        "cases/form.html", form=form, case=case, preview=preview, conflict=conflict
+        "cases/form.html",
+        form=form,
+        case=case,
+        preview=preview,
+        conflict=conflict,
+        chatham_locked=service.chatham_locked(case),
     ), status
 
 
@@ -121,7 +130,12 @@ def show(case_id: int, slug: str | None = None):
         page=page,
         moves=lifecycle.available_moves(current_user, case),
         transition_form=TransitionForm(formdata=None),
-        timeline=sections.timeline(case.transitions, page.timeline, service.timeline_text),
+        timeline=sections.timeline(
+            case.transitions,
+            page.timeline,
+            service.timeline_text,
+            name=lambda user: chatham.contributor(user, case),
+        ),
     )
 
 
@@ -138,6 +152,21 @@ def follow(case_id: int):
         else:
             follows.follow(current_user, follows.CASE, case.id)
             flash(_("You now follow this case."), "success")
+    return redirect(case_url(case))
+
+
+@bp.post("/<int:case_id>/chatham-house")
+def chatham_house(case_id: int):
+    """Turn the Chatham House rule on (it is never turned off once the case is open)."""
+    case = service.visible_case(current_user, case_id, options=[selectinload(Case.tags)])
+    with transaction():
+        if service.turn_on_chatham_house(current_user, case):
+            flash(
+                _(
+                    "The Chatham House rule is on: outside the think tank, contributions now show only their sector."
+                ),
+                "success",
+            )
     return redirect(case_url(case))
 
 

@@ -411,6 +411,7 @@ def _content(item: _Fields) -> CaseInput:
             item.fail("personal_data", f"{value!r} is not one of: {', '.join(sorted(allowed))}")
     values["sensitive_data"] = item.get("sensitive_data", bool)
     values["cross_sector_data"] = item.get("cross_sector_data", bool)
+    values["chatham_house"] = item.get("chatham_house", bool, False)
     item.done()
     return CaseInput(**values)
 

@@ -78,13 +78,21 @@ class Discussion(db.Model):
 
 class Comment(db.Model):
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_discussion_created", "discussion_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_comments_discussion_created", "discussion_id", "created_at"),
+        Index("ix_comments_thread_created", "thread_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     discussion_id: Mapped[int] = mapped_column(ForeignKey("discussions.id", ondelete="CASCADE"))
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("comments.id", ondelete="CASCADE"), index=True
     )
+    # The top-level comment a reply belongs under (at any depth); None for a top-level one.
+    # It lets a page of threads load their replies in one query, without walking the tree.
+    # Derived from parent_id, whose cascade already removes a thread's replies with it; no
+    # foreign key of its own, as adding one would make SQLite rebuild the comments table.
+    thread_id: Mapped[int | None]
     depth: Mapped[int] = mapped_column(default=0)
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True

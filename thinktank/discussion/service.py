@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import url_for
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from thinktank.audit.service import record
+from thinktank.cases.chatham import hides_contributors, sector_label
 from thinktank.concurrency import Change, claim_edit, text_changes
-from thinktank.discussion import mentions, subjects, thread
+from thinktank.discussion import mentions, paging, subjects, thread
 from thinktank.discussion.models import (
     Comment,
     CommentRevision,
@@ -55,12 +58,14 @@ class DiscussionView:
     kind: str
     subject_id: int
     thread: list[thread.Node]
-    count: int
+    count: int  # in the whole discussion, not the page
     flagged_by_me: set[int]
     refusal: str | None
     needs_login: bool  # the refusal is lifted by logging in (as a member)
     positions: dict[int, str]
     newest_first: bool
+    page: Pagination | None = None  # the page of threads shown (None: no comments yet)
+    hide_names: bool = False  # a Chatham House case seen from outside the think tank
 
 
 def discussion_of(kind: str, subject_id: int) -> Discussion | None:
@@ -71,39 +76,98 @@ def discussion_of(kind: str, subject_id: int) -> Discussion | None:
     )
 
 
+def _flagged_by(user, discussion_id: int) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Flag.comment_id)
+            .join(Comment)
+            .where(Comment.discussion_id == discussion_id, Flag.flagger_id == user.id)
+        )
+    )
+
+
+def _beyond_the_last(page: Pagination) -> None:
+    """A page number past the last page is a 404 (page 1 of an empty discussion is not)."""
+    if page.page > max(page.pages, 1):
+        raise NotFound()
+
+
 def view(user, kind: str, subject: Any, newest_first: bool = False) -> DiscussionView:
-    """The thread of ``subject`` as ``user`` sees it (the subject is already checked visible)."""
+    """The page of threads of ``subject`` (``?page=``) as ``user`` sees it, each thread with
+    its first replies (the subject is already checked visible)."""
     described = subjects.get(kind)
     discussion = discussion_of(kind, subject.id)
-    comments: list[Comment] = []
+    nodes: list[thread.Node] = []
     flagged: set[int] = set()
+    page, count = None, 0
     if discussion is not None:
-        comments = list(
-            db.session.scalars(
-                select(Comment)
-                .where(Comment.discussion_id == discussion.id)
-                .options(joinedload(Comment.author))
-            )
-        )
-        if user.is_authenticated:
-            flagged = set(
-                db.session.scalars(
-                    select(Flag.comment_id)
-                    .join(Comment)
-                    .where(Comment.discussion_id == discussion.id, Flag.flagger_id == user.id)
-                )
-            )
+        page = paging.threads(discussion.id, newest_first)
+        _beyond_the_last(page)
+        roots = list(page.items)
+        replies, totals = paging.first_replies([root.id for root in roots])
+        nodes = thread.build([*roots, *replies], newest_first)
+        shown: dict[int, int] = {}
+        for reply in replies:
+            shown[reply.thread_id] = shown.get(reply.thread_id, 0) + 1
+        for node in nodes:
+            node.hidden_replies = totals.get(node.comment.id, 0) - shown.get(node.comment.id, 0)
+        count = paging.totals(discussion.id)
+        flagged = _flagged_by(user, discussion.id)
     refusal = described.why_not_post(user, subject)
     return DiscussionView(
         kind=kind,
         subject_id=subject.id,
-        thread=thread.build(comments, newest_first),
-        count=sum(1 for comment in comments if not comment.is_removed),
+        thread=nodes,
+        count=count,
         flagged_by_me=flagged,
         refusal=refusal.message if refusal else None,
         needs_login=isinstance(refusal, LoginRequired),
         positions=dict(described.positions(subject)),
         newest_first=newest_first,
+        hide_names=hides_contributors(subject, user),
+        page=page,
+    )
+
+
+@dataclass
+class ThreadView:
+    """One thread on a page of its own: the top-level comment and a page of all its replies."""
+
+    discussion: DiscussionView  # its thread: the one top-level comment with the page's replies
+    page: Pagination
+    subject_title: str
+    back: str  # the page of the discussion that holds the thread
+
+
+def thread_view(user, comment_id: int) -> ThreadView:
+    """The thread started by ``comment_id`` with a page (``?page=``) of all its replies."""
+    root, described, subject = comment_in_context(user, comment_id)
+    if root.parent_id is not None:
+        raise NotFound()
+    page = paging.replies(root.id)
+    _beyond_the_last(page)
+    replies = list(page.items)
+    node = thread.build_thread(root, replies, paging.answered(replies))
+    refusal = described.why_not_post(user, subject)
+    discussion = DiscussionView(
+        kind=described.kind,
+        subject_id=subject.id,
+        thread=[node],
+        count=page.total + (0 if root.is_removed else 1),
+        flagged_by_me=_flagged_by(user, root.discussion_id),
+        refusal=refusal.message if refusal else None,
+        needs_login=isinstance(refusal, LoginRequired),
+        positions=dict(described.positions(subject)),
+        newest_first=False,
+        hide_names=hides_contributors(subject, user),
+    )
+    return ThreadView(
+        discussion=discussion,
+        page=page,
+        subject_title=described.title(subject),
+        back=permalink(described, subject, root),
     )
 
 
@@ -143,7 +207,13 @@ def comment_in_context(user, comment_id: int) -> tuple[Comment, subjects.Subject
 
 
 def permalink(described: subjects.Subject, subject: Any, comment: Comment) -> str:
-    return f"{described.url(subject)}#c{comment.id}"
+    """The page that shows ``comment``, with its anchor (``/comments/<id>`` redirects here)."""
+    return paging.location(described.url(subject), comment)
+
+
+def comment_url(comment: Comment) -> str:
+    """The permanent address of a comment, to keep (it finds the page when followed)."""
+    return url_for("discussion.show", comment_id=comment.id)
 
 
 def revisions(user, comment_id: int) -> tuple[Comment, str, list[CommentRevision]]:
@@ -160,12 +230,16 @@ def revisions(user, comment_id: int) -> tuple[Comment, str, list[CommentRevision
     return comment, permalink(described, subject, comment), list(earlier)
 
 
-def quote(comment: Comment) -> str:
+def quote(comment: Comment, subject: Any = None) -> str:
     """The comment as a clean quote to start a reply with: its plain text as readers see it
     (no Markdown characters, no quotes of quotes), each line after "> ", under the name."""
     if comment.is_removed:
         raise InvalidTransition(_("A removed comment cannot be quoted."))
+    # the quote stays in the reply's text, which outsiders read: a Chatham House case
+    # quotes by sector
     name = comment.author.display_name if comment.author else "?"
+    if getattr(subject, "chatham_house", False):
+        name = sector_label(comment.author)
     plain = plain_text(comment.body, quotes=False)
     lines = [f"> {line}" if line.strip() else ">" for line in plain.splitlines()]
     return "\n".join([f"> **{name}:**", ">", *lines]) + "\n\n"
@@ -270,6 +344,7 @@ def post(
     comment = Comment(
         discussion_id=discussion.id,
         parent_id=parent.id if parent else None,
+        thread_id=(parent.thread_id or parent.id) if parent else None,
         depth=parent.depth + 1 if parent else 0,
         author_id=user.id,
         body=body,
@@ -282,10 +357,11 @@ def post(
     db.session.flush()
     link = permalink(described, subject, comment)
     title = described.title(subject)
+    kept = comment_url(comment)
     for mentioned in found.values():
-        notify(mentioned.id, "mention", actor=user, url=link, title=title)
+        notify(mentioned.id, "mention", actor=user, url=kept, title=title)
     if parent and parent.author_id and parent.author_id not in {u.id for u in found.values()}:
-        notify(parent.author_id, "reply", actor=user, url=link, title=title)
+        notify(parent.author_id, "reply", actor=user, url=kept, title=title)
     follows.follow_automatically(user.id, kind, subject.id)  # commenters follow what they discuss
     return comment, link
 
@@ -323,7 +399,13 @@ def edit(
     comment.edited_at = utcnow()
     for token, mentioned in found.items():
         if token not in before:
-            notify(mentioned.id, "mention", actor=user, url=link, title=described.title(subject))
+            notify(
+                mentioned.id,
+                "mention",
+                actor=user,
+                url=comment_url(comment),
+                title=described.title(subject),
+            )
     return comment, link
 
 

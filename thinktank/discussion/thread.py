@@ -16,6 +16,8 @@ class Node:
     comment: Comment
     children: list[Node] = field(default_factory=list)
     reply_to: Comment | None = None  # set when shown away from the comment it answers
+    reply_to_elsewhere: bool = False  # the comment answered is on another page
+    hidden_replies: int = 0  # replies of a thread shown only on the thread's own page
 
 
 def build(comments: list[Comment], newest_first: bool = False) -> list[Node]:
@@ -46,3 +48,18 @@ def build(comments: list[Comment], newest_first: bool = False) -> list[Node]:
 
     roots = [node(comment, 0) for comment in children[None]]
     return list(reversed(roots)) if newest_first else roots
+
+
+def build_thread(root: Comment, replies: list[Comment], answered: dict[int, Comment]) -> Node:
+    """One thread: ``root`` with a page of its ``replies``; a reply whose parent is on an
+    earlier page hangs under the root, saying whom it answers (found in ``answered``)."""
+    nodes = build([root, *replies])
+    top = next(node for node in nodes if node.comment.id == root.id)
+    strays = [node for node in nodes if node is not top]
+    for node in strays:
+        node.reply_to = answered.get(node.comment.parent_id)
+        node.reply_to_elsewhere = True
+    top.children = sorted(
+        [*top.children, *strays], key=lambda node: (node.comment.created_at, node.comment.id)
+    )
+    return top

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from thinktank.cases.chatham import hides_contributors
 from thinktank.concurrency import EditConflict
 from thinktank.discussion import service
 from thinktank.discussion.forms import CommentForm, FlagForm, RemoveForm
@@ -87,7 +88,7 @@ def reply(comment_id: int):
         raise NotAllowed(_("A removed comment cannot be answered."))
     form = CommentForm().with_positions(dict(described.positions(subject)))
     if request.method == "GET" and request.args.get("quote"):
-        form.body.data = service.quote(parent)
+        form.body.data = service.quote(parent, subject)
     preview, ready = preview_or_ready(form, _preview)
     if ready:
         posted = _post_comment(
@@ -107,11 +108,13 @@ def reply(comment_id: int):
     )
 
 
-def _comment_for(action: str, comment_id: int):
-    """The comment if the user may read it and do ``action`` with it, and its permalink."""
+def _comment_for(action: str, comment_id: int, with_subject: bool = False):
+    """The comment if the user may read it and do ``action`` with it, and its permalink
+    (and, ``with_subject``, what it is about)."""
     comment, described, subject = service.comment_in_context(current_user, comment_id)
     require(action, comment)
-    return comment, service.permalink(described, subject, comment)
+    link = service.permalink(described, subject, comment)
+    return (comment, link, subject) if with_subject else (comment, link)
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
@@ -163,6 +166,18 @@ def show(comment_id: int):
     return redirect(service.permalink(described, subject, comment))
 
 
+@bp.get("/comments/<int:comment_id>/thread")
+def thread(comment_id: int):
+    """A thread with all its replies (in pages), for one with more than the page shows."""
+    shown = service.thread_view(current_user, comment_id)
+    form = CommentForm(formdata=None).with_positions(shown.discussion.positions)
+    return render_template(
+        "discussion/thread.html",
+        shown=shown,
+        data={"discussion": shown.discussion, "form": form},
+    )
+
+
 @bp.get("/comments/<int:comment_id>/history")
 def history(comment_id: int):
     comment, link, earlier = service.revisions(current_user, comment_id)
@@ -203,7 +218,7 @@ def remove(comment_id: int):
 
 @bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
 def flag(comment_id: int):
-    comment, back = _comment_for("flag_comment", comment_id)
+    comment, back, subject = _comment_for("flag_comment", comment_id, with_subject=True)
     form = FlagForm()
     if form.validate_on_submit():
         try:
@@ -219,6 +234,7 @@ def flag(comment_id: int):
         comment=comment,
         form=form,
         back=back,
+        hide_names=hides_contributors(subject),
     )
 
 

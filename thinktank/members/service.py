@@ -14,7 +14,7 @@ from sqlalchemy import Select, or_, select
 from thinktank.accounts.models import User
 from thinktank.audit.service import record
 from thinktank.cases.models import Case
-from thinktank.cases.policies import visible_clause
+from thinktank.cases.policies import named_clause, visible_clause
 from thinktank.errors import InvalidTransition, NotFound, ValidationFailed
 from thinktank.extensions import db
 from thinktank.members.models import Interest, InterestKind
@@ -147,7 +147,7 @@ def authored_cases(viewer, member_id: int, limit: int = 50) -> list:
     return list(
         db.session.scalars(
             select(Case)
-            .where(Case.author_id == member_id, visible_clause(viewer))
+            .where(Case.author_id == member_id, visible_clause(viewer), named_clause(viewer))
             .order_by(Case.last_activity_at.desc(), Case.id.desc())
             .limit(limit)
         )

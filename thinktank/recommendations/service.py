@@ -400,11 +400,17 @@ def opinions(recommendation_id: int) -> list[MinorityOpinion]:
 # --- publishing --------------------------------------------------------------------------
 
 
+def _sector(user) -> str | None:
+    """The sector kept beside a name, so a Chatham House case can show it instead."""
+    return user.sector.value if user is not None and user.sector else None
+
+
 def _snapshot_opinions(current: list[MinorityOpinion]) -> list[dict]:
     return [
         {
             "author": opinion.author.display_name if opinion.author else "",
             "affiliation": opinion.author.affiliation if opinion.author else "",
+            "sector": _sector(opinion.author),
             "author_id": opinion.author_id,
             "body": opinion.body,
             "body_html": opinion.body_html,
@@ -412,6 +418,7 @@ def _snapshot_opinions(current: list[MinorityOpinion]) -> list[dict]:
                 {
                     "name": s.member.display_name,
                     "affiliation": s.member.affiliation,
+                    "sector": _sector(s.member),
                     "id": s.member_id,
                 }
                 for s in opinion.signatures
@@ -427,6 +434,7 @@ def _snapshot_citations(cited: list[Comment]) -> list[dict]:
             "comment_id": comment.id,
             "author": comment.author.display_name if comment.author else "",
             "affiliation": comment.author.affiliation if comment.author else "",
+            "sector": _sector(comment.author),
             "quote": comment.body,
             "quote_html": comment.body_html,
         }

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from thinktank import lix
+from thinktank.cases.chatham import hides_contributors
 from thinktank.cases.lifecycle import make_due_moves
 from thinktank.cases.models import Case
 from thinktank.cases.service import visible_case
@@ -132,6 +133,7 @@ def _render_version(recommendation_id: int, number: int | None, adopt_form=None,
         unverified_adoptions=adoptions.unverified_for(current_user, recommendation.id),
         adopt_form=adopt_form or AdoptForm(formdata=None),
         vote=frozen_result(recommendation.case),
+        hide_names=hides_contributors(recommendation.case),
         is_latest=number is None or number == recommendation.current_version,
         citation_meta=citations.meta_tags(citations.reference(shown, permanent)),
         follow=following.follow_context(recommendation, current_user),

@@ -8,6 +8,7 @@ from sqlalchemy import delete, event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from thinktank.accounts.models import User
+from thinktank.cases.chatham import without_mentions
 from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import CaseState, Visibility
 from thinktank.discussion.models import Comment, Discussion
@@ -70,7 +71,10 @@ def _comment_document(comment: Comment) -> dict | None:
     if discussion.subject_type == "case":
         case = db.session.get(Case, discussion.subject_id)
         audience, owner = case_access(case)
+        # a snippet is shown to everyone who finds it: no member's name from a Chatham House case
+        html = without_mentions(comment.body_html, case.chatham_house)
         return values | {
+            "body": plain_text_of_html(html),
             "context_title": case.title,
             "context_kind": "case",
             "domain": _value(case.domain),
@@ -210,6 +214,18 @@ def _follow_case(case: Case) -> None:
         )
         .execution_options(synchronize_session=False)
     )
+    if case.chatham_house:  # turned on later: the mentions in its comments go from the index
+        mentioning = db.session.scalars(
+            select(Comment.id)
+            .join(Discussion, Discussion.id == Comment.discussion_id)
+            .where(
+                Discussion.subject_type == "case",
+                Discussion.subject_id == case.id,
+                Comment.body_html.contains("/members/"),
+            )
+        ).all()
+        for comment_id in mentioning:
+            refresh(Kind.COMMENT, comment_id)
     db.session.execute(
         update(SearchDocument)
         .where(SearchDocument.case_id == case.id, SearchDocument.kind == Kind.RECOMMENDATION)

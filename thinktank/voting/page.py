@@ -14,15 +14,18 @@ from sqlalchemy import select
 
 from thinktank.accounts.models import User
 from thinktank.cases import lifecycle
+from thinktank.cases.chatham import hides_contributors
 from thinktank.cases.models import Case
-from thinktank.cases.policies import visible_clause
+from thinktank.cases.policies import named_clause, visible_clause
 from thinktank.cases.service import visible_case
 from thinktank.cases.vocabulary import CaseState
 from thinktank.discussion import service as discussion
 from thinktank.extensions import db
+from thinktank.members.models import InterestKind
 from thinktank.members.policies import participants_clause
 from thinktank.models import utcnow
 from thinktank.permissions import can
+from thinktank.voting.anonymous import shown_snapshot
 from thinktank.voting.ballots import own_ballot
 from thinktank.voting.forms import BallotForm, PositionForm, StartVotingForm
 from thinktank.voting.models import Ballot, BallotChoice, PositionStatus, VoteResult
@@ -83,9 +86,12 @@ def voting_section(case: Case, user) -> dict[str, Any] | None:
     forms = _forms(case, user, approved, ballot)
     if not positions and voting is None and not any(forms.values()):
         return None
+    snapshot = shown_snapshot(snapshot, case, user)
     result = result_view(snapshot) if snapshot else None
     return {
         "case": case,
+        "hide_names": hides_contributors(case, user),
+        "declared_interests": declared_interests(snapshot),
         "positions": approved,
         "titles": {p.id: p.title for p in approved},
         "proposals": [p for p in positions if p.status != PositionStatus.APPROVED]
@@ -118,9 +124,27 @@ def frozen_result(case: Case) -> dict[str, Any] | None:
     stored = db.session.get(VoteResult, case.id)
     if stored is None:
         return None
-    result = result_view(stored.snapshot)
+    snapshot = shown_snapshot(stored.snapshot, case)
+    result = result_view(snapshot)
     voters = {v.voter_id for v in [*result.recusals, *(v for g in result.groups for v in g.votes)]}
-    return {"result": result, "final": True, "member_ids": _member_ids(voters)}
+    return {
+        "result": result,
+        "final": True,
+        "member_ids": _member_ids(voters),
+        "hide_names": hides_contributors(case),
+        "declared_interests": declared_interests(snapshot),
+    }
+
+
+def declared_interests(snapshot: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The interests declared by a Chatham House case's voters, as one list without names
+    (labels in the reader's language)."""
+    found = []
+    for item in (snapshot or {}).get("declared_interests", []):
+        kind = item["kind"]
+        label = InterestKind(kind).label if kind in InterestKind._value2member_map_ else kind
+        found.append({"kind": label, "organisation": item["organisation"]})
+    return found
 
 
 def results_document(user, case_id: int) -> dict[str, Any]:
@@ -137,7 +161,7 @@ def results_document(user, case_id: int) -> dict[str, Any]:
         ],
         "voting": None,
         "turnout": None,
-        "result": snapshot,
+        "result": shown_snapshot(snapshot, case, user),
         "final": final,
     }
     if voting is not None:
@@ -161,6 +185,7 @@ def frozen_votes_by(viewer, member_id: int, limit: int = 50) -> list[dict[str, A
         .join(Case, Case.id == VoteResult.case_id)
         .where(
             visible_clause(viewer),
+            named_clause(viewer),  # a Chatham House vote is never listed under the voter's name
             VoteResult.case_id.in_(select(Ballot.case_id).where(Ballot.voter_id == member_id)),
         )
         .order_by(VoteResult.frozen_at.desc())

@@ -134,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from thinktank.notifications.views import bp as notifications_bp
     from thinktank.privacy.views import bp as privacy_bp
     from thinktank.public.views import bp as public_bp
+    from thinktank.recommendations.experience_views import bp as experience_bp
     from thinktank.recommendations.views import bp as recommendations_bp
     from thinktank.search.views import bp as search_bp
     from thinktank.sitepages.views import bp as sitepages_bp
@@ -148,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(voting_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(recommendations_bp)
+    app.register_blueprint(experience_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(sitepages_bp)
     app.register_blueprint(privacy_bp)

@@ -117,10 +117,11 @@ def send_mail(once: bool) -> None:
 def mail_pass() -> tuple[int, int, int]:
     """One pass of send-mail: the reminders now due, then the outbox."""
     from thinktank.mail import deliver_pending
+    from thinktank.recommendations.experience_reminders import send_review_reminders
     from thinktank.voting.reminders import send_closing_reminders
 
     with transaction():
-        reminded = send_closing_reminders()
+        reminded = send_closing_reminders() + send_review_reminders()
     sent, problems = deliver_pending()
     return sent, problems, reminded
 
@@ -128,11 +129,13 @@ def mail_pass() -> tuple[int, int, int]:
 @click.command("send-reminders")
 @with_appcontext
 def send_reminders() -> None:
-    """Queue the reminders for votes closing within 24 hours (send-mail does it too)."""
+    """Queue the reminders for votes closing within 24 hours and the review-date requests
+    for experience reports (send-mail does it too)."""
+    from thinktank.recommendations.experience_reminders import send_review_reminders
     from thinktank.voting.reminders import send_closing_reminders
 
     with transaction():
-        reminded = send_closing_reminders()
+        reminded = send_closing_reminders() + send_review_reminders()
     click.echo(f"{reminded} reminders queued.")
 
 

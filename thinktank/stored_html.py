@@ -14,7 +14,12 @@ from sqlalchemy import select
 from thinktank.cases.models import Case
 from thinktank.discussion.models import Comment, CommentRevision
 from thinktank.extensions import db
-from thinktank.recommendations.models import MinorityOpinion, Recommendation, RecommendationVersion
+from thinktank.recommendations.models import (
+    ExperienceReport,
+    MinorityOpinion,
+    Recommendation,
+    RecommendationVersion,
+)
 from thinktank.sitepages.models import SitePageVersion
 from thinktank.voting.models import Ballot, Position, VoteResult
 
@@ -34,6 +39,7 @@ STORED_HTML = (
     ("quotes in published versions", RecommendationVersion, ("citations",)),
     ("minority opinions", MinorityOpinion, ("body_html",)),
     ("site pages", SitePageVersion, ("body_html",)),
+    ("experience reports", ExperienceReport, ("done_html", "worked_html", "failed_html")),
 )
 
 
@@ -58,6 +64,7 @@ def rerender_all() -> list[tuple[str, int]]:
     changed) for each kind of text, in the order of ``STORED_HTML``."""
     from thinktank.cases.service import rerender_markdown as rerender_cases
     from thinktank.discussion.service import rerender_markdown as rerender_comments
+    from thinktank.recommendations.experience import rerender_markdown as rerender_experience
     from thinktank.recommendations.rerender import rerender_markdown as rerender_recommendations
     from thinktank.sitepages.service import rerender_markdown as rerender_site_pages
     from thinktank.voting.rerender import rerender_results
@@ -71,6 +78,7 @@ def rerender_all() -> list[tuple[str, int]]:
         rerender_comments,
         rerender_recommendations,
         rerender_site_pages,
+        rerender_experience,
     ):
         rerender()
     db.session.flush()  # the counts below read the database

@@ -32,7 +32,7 @@ from thinktank.notifications import service as notifications
 from thinktank.privacy import collectors as export_collectors
 from thinktank.privacy import erasure, export
 from thinktank.privacy import service as privacy
-from thinktank.recommendations import adoptions, on_case
+from thinktank.recommendations import adoptions, experience, on_case
 from thinktank.recommendations import following as recommendation_following
 from thinktank.recommendations import policies as recommendations_policies
 from thinktank.recommendations import service as recommendations
@@ -91,6 +91,12 @@ POLICIES = [
     ("cosign_opinion", recommendations_policies.can_cosign),
     ("adopt_recommendation", recommendations_policies.can_adopt),
     ("confirm_adoption", recommendations_policies.can_confirm_adoption),
+    ("report_experience", recommendations_policies.can_report_experience),
+    ("edit_experience_report", recommendations_policies.can_edit_experience_report),
+    ("flag_experience_report", recommendations_policies.can_flag_experience_report),
+    ("remove_experience_report", recommendations_policies.can_remove_experience_report),
+    # internal experience reports are for the think tank: members and the secretariat
+    ("view_internal_experience", permissions.at_least(Role.MEMBER)),
     ("edit_site_pages", permissions.at_least(Role.SECRETARIAT)),
     ("export_account_data", permissions.at_least(Role.ADMIN)),
     ("delete_account", permissions.can_manage_account),
@@ -160,6 +166,7 @@ AUDIT_ACTIONS = [
     members.AUDIT_ACTIONS,
     recommendations.AUDIT_ACTIONS,
     adoptions.AUDIT_ACTIONS,
+    experience.AUDIT_ACTIONS,
     sitepages.AUDIT_ACTIONS,
     privacy.AUDIT_ACTIONS,
     email_change.AUDIT_ACTIONS,

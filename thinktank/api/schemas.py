@@ -158,6 +158,23 @@ class AdoptionSchema(Schema):
     verified_at = UTCDateTimeField(required=True)
 
 
+class ExperienceSchema(Schema):
+    """A municipality's public report of how the recommendation worked in practice."""
+
+    municipality_code = _str(metadata={"example": "751"})
+    municipality = _str(metadata={"example": "Aarhus Kommune"})
+    version = fields.Integer(required=True, metadata={"description": "The version reported on"})
+    reported_at = UTCDateTimeField(required=True)
+    updated_at = UTCDateTimeField(required=True)
+    done = _str(metadata={"description": "What was done, Markdown"})
+    done_html = _str()
+    worked = _str(metadata={"description": "What worked, Markdown"})
+    worked_html = _str()
+    failed = _str(metadata={"description": "What did not work, Markdown"})
+    failed_html = _str()
+    recommends = _str(metadata={"enum": ["yes", "partly", "no"]})
+
+
 class CitationLinksSchema(Schema):
     bibtex = _url()
     ris = _url()
@@ -235,6 +252,11 @@ class RecommendationSchema(RecommendationSummarySchema):
     minority_opinions = fields.List(fields.Nested(MinorityOpinionSchema), required=True)
     cited_comments = fields.List(fields.Nested(CitedCommentSchema), required=True)
     adoptions = fields.List(fields.Nested(AdoptionSchema), required=True)
+    experience = fields.List(
+        fields.Nested(ExperienceSchema),
+        required=True,
+        metadata={"description": "Public experience reports that stand, newest first"},
+    )
     citation = fields.Nested(CitationLinksSchema, required=True)
     licence = fields.Nested(LicenceSchema, required=True)
 

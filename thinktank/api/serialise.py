@@ -275,6 +275,23 @@ def adoption_of(listed) -> dict[str, Any]:
     }
 
 
+def experience_of(report) -> dict[str, Any]:
+    return {
+        "municipality_code": report.municipality,
+        "municipality": MUNICIPALITIES.get(report.municipality, report.municipality),
+        "version": report.version,
+        "reported_at": report.created_at,
+        "updated_at": report.updated_at,
+        "done": report.done,
+        "done_html": report.done_html,
+        "worked": report.worked,
+        "worked_html": report.worked_html,
+        "failed": report.failed,
+        "failed_html": report.failed_html,
+        "recommends": report.recommends.value,
+    }
+
+
 # --- cases -------------------------------------------------------------------------------
 
 

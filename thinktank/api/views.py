@@ -21,7 +21,7 @@ from thinktank.cases.vocabulary import (
 from thinktank.extensions import limiter
 from thinktank.members.service import interests_of
 from thinktank.models import local_today
-from thinktank.recommendations import adoptions, portal
+from thinktank.recommendations import adoptions, experience, portal
 from thinktank.recommendations.adoptions import MUNICIPALITIES
 from thinktank.transaction import transaction
 
@@ -64,6 +64,7 @@ def recommendation(recommendation_id: int):
     versions = portal.versions(item.id)
     result = reading.frozen_results([item.case_id]).get(item.case_id)
     public = adoptions.public(item.id)
+    reports = [r for r in experience.for_page(reading.ANONYMOUS, item.id) if not r.is_removed]
     body = serialise.recommendation_summary(version, len(public)) | {
         "body": version.body,
         "body_html": version.body_html,
@@ -78,11 +79,15 @@ def recommendation(recommendation_id: int):
         "minority_opinions": serialise.opinions_of(version, item.case),
         "cited_comments": serialise.cited_comments_of(version, item.case),
         "adoptions": [serialise.adoption_of(listed) for listed in public],
+        "experience": [serialise.experience_of(report) for report in reports],
         "citation": serialise.citation_links(version),
         "licence": s.LICENCE,
     }
     changed = latest(
-        item.last_published_at, item.withdrawn_at, *(a.adoption.decided_at for a in public)
+        item.last_published_at,
+        item.withdrawn_at,
+        *(a.adoption.decided_at for a in public),
+        *(r.updated_at for r in reports),
     )
     return respond(s.RecommendationSchema(), body, changed)
 

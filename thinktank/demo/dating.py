@@ -25,6 +25,7 @@ from thinktank.notifications.models import Notification
 from thinktank.recommendations.models import (
     Adoption,
     Cosignature,
+    ExperienceReport,
     MinorityOpinion,
     Recommendation,
     RecommendationVersion,
@@ -48,6 +49,7 @@ _ADDED_ROWS = (
     (Cosignature, "created_at"),
     (RecommendationVersion, "published_at"),
     (Adoption, "created_at"),
+    (ExperienceReport, "created_at", "updated_at"),
 )
 
 

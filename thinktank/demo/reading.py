@@ -34,7 +34,7 @@ from thinktank.cases.vocabulary import (
     Visibility,
 )
 from thinktank.members.models import InterestKind
-from thinktank.recommendations.models import Response
+from thinktank.recommendations.models import Recommends, ReportVisibility, Response
 from thinktank.text import unwrap_paragraphs
 
 DATA = Path(__file__).parent
@@ -167,6 +167,18 @@ class DemoAdoption:
 
 
 @dataclass(frozen=True)
+class DemoExperience:
+    user: str  # e-mail of the demo account that recorded the municipality's adoption
+    municipality: str  # official municipality code
+    done: str
+    worked: str
+    failed: str
+    recommends: str  # yes, partly or no
+    visibility: str  # public or internal
+    days_ago: float
+
+
+@dataclass(frozen=True)
 class DemoRecommendation:
     draft: Text
     drafted_days_ago: float
@@ -180,6 +192,7 @@ class DemoRecommendation:
     revisions: tuple[Revision, ...] = ()
     adoptions: tuple[DemoAdoption, ...] = ()
     condition_groups: tuple[DemoConditionGroup, ...] = ()  # grouped before publishing
+    experience: tuple[DemoExperience, ...] = ()  # reported after the adoptions
 
 
 @dataclass(frozen=True)
@@ -590,6 +603,21 @@ def _recommendation(item: _Fields, emails: set[str], keys: set[str]) -> DemoReco
             DemoConditionGroup(one.text("title"), voters, bool(one.get("cited", bool, False)))
         )
         one.done()
+    experience = []
+    for one in item.items("experience", required=False):
+        experience.append(
+            DemoExperience(
+                one.email("user", emails),
+                one.text("municipality", unwrap=False),
+                one.text("done"),
+                one.text("worked"),
+                one.text("failed"),
+                one.choice("recommends", Recommends).value,
+                one.choice("visibility", ReportVisibility).value,
+                one.number("days_ago"),
+            )
+        )
+        one.done()
     published = item.number("published_days_ago", None)
     if published is None and (revisions or adoptions):
         item.fail("published_days_ago", "is needed for revisions and adoptions")
@@ -606,6 +634,7 @@ def _recommendation(item: _Fields, emails: set[str], keys: set[str]) -> DemoReco
         revisions=tuple(revisions),
         adoptions=tuple(adoptions),
         condition_groups=tuple(groups),
+        experience=tuple(experience),
     )
     item.done()
     return recommendation

@@ -21,7 +21,7 @@ from thinktank.demo.dating import (
 from thinktank.demo.reading import DemoCase, DemoRecommendation, Text
 from thinktank.extensions import db
 from thinktank.models import local_today, utcnow
-from thinktank.recommendations import adoptions, conditions, service
+from thinktank.recommendations import adoptions, conditions, experience, service
 from thinktank.recommendations.models import Recommendation
 
 
@@ -98,6 +98,16 @@ def _publish(
             recorded = adoptions.adopt(user, recommendation, adoption.municipality, adoption.note)
             if recorded.is_pending:  # demo addresses are not municipal: the secretariat confirms
                 adoptions.decide(staff, recorded.id, confirm=True)
+    for report in story.experience:
+        with dated(ago(now, report.days_ago)):
+            experience.write(
+                users[report.user],
+                recommendation,
+                report.municipality,
+                experience.ReportInput(
+                    report.done, report.worked, report.failed, report.recommends, report.visibility
+                ),
+            )
 
 
 def _input(story: DemoRecommendation, text: Text, comments: dict[str, int]) -> service.DraftInput:

@@ -36,6 +36,10 @@ _TEXTS = {
     "voting_opened": _l("You can now vote on “%(title)s”"),
     "voting_closing": _l("The vote on “%(title)s” closes within 24 hours: you have not voted"),
     "invitation_accepted": _l("%(actor)s accepted your invitation"),
+    "experience_asked": _l(
+        "“%(title)s” has reached its review date: tell the think tank how it went in "
+        "%(municipality)s"
+    ),
 }
 
 #: The e-mail's subject for each kind.
@@ -53,6 +57,7 @@ _SUBJECTS = {
     "voting_opened": _l("You can now vote on “%(title)s”"),
     "voting_closing": _l("The vote on “%(title)s” closes tomorrow"),
     "invitation_accepted": _l("%(actor)s accepted your invitation"),
+    "experience_asked": _l("How did “%(title)s” work in %(municipality)s?"),
 }
 
 IMMEDIATELY, DAILY, WEEKLY, NEVER = "immediately", "daily", "weekly", "never"
@@ -119,6 +124,17 @@ MAIL_KINDS = [
         _l("You get this e-mail because you follow this recommendation."),
         IMMEDIATELY,
         ("new_version", "recommendation_withdrawn", "recommendation_superseded"),
+        for_readers=True,
+    ),
+    MailKind(
+        "experience",
+        _l("A recommendation your municipality uses reaches its review date"),
+        _l(
+            "You get this e-mail because you recorded that your municipality uses this "
+            "recommendation."
+        ),
+        IMMEDIATELY,
+        ("experience_asked",),
         for_readers=True,
     ),
     MailKind(

@@ -24,6 +24,8 @@ from thinktank.privacy.export import Collector, plain
 from thinktank.recommendations.models import (
     Adoption,
     Cosignature,
+    ExperienceFlag,
+    ExperienceReport,
     MinorityOpinion,
     ReviewResponse,
 )
@@ -171,6 +173,21 @@ def cosignatures(user) -> list[dict]:
 def adoptions(user) -> list[dict]:
     return _owned(
         Adoption.user_id, user, "id recommendation_id municipality note status created_at"
+    )
+
+
+def experience_reports(user) -> list[dict]:
+    return _owned(
+        ExperienceReport.author_id,
+        user,
+        "id recommendation_id version municipality done worked failed recommends visibility "
+        "created_at updated_at removed_at removal_reason",
+    )
+
+
+def experience_flags(user) -> list[dict]:
+    return _owned(
+        ExperienceFlag.flagger_id, user, "id report_id reason note created_at resolved_at"
     )
 
 
@@ -360,6 +377,25 @@ COLLECTORS = [
         "A list: id, recommendation_id, municipality (code), note, status, created_at.",
         adoptions,
         lambda a: f"recommendation {a['recommendation_id']}, {a['municipality']}: {a['status']}",
+    ),
+    Collector(
+        "experience_reports",
+        "Experience reports / Erfaringer fra praksis",
+        "A list: id, recommendation_id, version, municipality (code), done, worked, failed "
+        "(Markdown), recommends (yes, partly, no), visibility (public or internal), "
+        "created_at, updated_at, removed_at, removal_reason.",
+        experience_reports,
+        lambda r: (
+            f"recommendation {r['recommendation_id']} v{r['version']}, "
+            f"{r['municipality']}: {r['recommends']}"
+        ),
+    ),
+    Collector(
+        "experience_flags",
+        "Flagged experience reports / Markerede erfaringer",
+        "A list: id, report_id, reason, note, created_at, resolved_at.",
+        experience_flags,
+        lambda f: f"report {f['report_id']}: {f['reason']}",
     ),
     Collector(
         "notifications",

@@ -31,7 +31,12 @@ from thinktank.mail import OutboxMessage
 from thinktank.members.models import Interest
 from thinktank.models import utcnow
 from thinktank.notifications.models import DigestSent, Follow, Notification, NotificationPreference
-from thinktank.recommendations.models import RecommendationVersion
+from thinktank.recommendations.models import (
+    ExperienceFlag,
+    ExperienceReminder,
+    ExperienceReport,
+    RecommendationVersion,
+)
 from thinktank.registry import put
 from thinktank.voting.models import ClosingReminder, VoteResult
 
@@ -286,6 +291,35 @@ def erase_closing_reminders(erasure: Erasure) -> None:
     erasure.count("closing_reminders", result.rowcount or 0)
 
 
+def scrub_experience_reports(erasure: Erasure) -> None:
+    """A report is the municipality's and stays; the person's name and address leave its
+    text (and the flags' notes)."""
+    secrets_ = [s for s in (erasure.email, erasure.name) if s]
+    reports = db.session.scalars(
+        select(ExperienceReport).where(ExperienceReport.author_id == erasure.user.id)
+    ).all()
+    for report in reports:
+        for part in ("done", "worked", "failed"):
+            text = getattr(report, part)
+            if any(secret in text for secret in secrets_):
+                setattr(report, part, _scrub(text, erasure))
+                setattr(
+                    report, f"{part}_html", _scrub_html(getattr(report, f"{part}_html"), erasure)
+                )
+    for flag in db.session.scalars(
+        select(ExperienceFlag).where(ExperienceFlag.flagger_id == erasure.user.id)
+    ):
+        flag.note = _scrub(flag.note, erasure)
+    erasure.count("experience_reports", len(reports))
+
+
+def erase_experience_reminders(erasure: Erasure) -> None:
+    result = db.session.execute(
+        delete(ExperienceReminder).where(ExperienceReminder.user_id == erasure.user.id)
+    )
+    erasure.count("experience_reminders", result.rowcount or 0)
+
+
 def erase_account(erasure: Erasure) -> None:
     """Last: the account keeps its id and role, and nothing else about the person."""
     user = erasure.user
@@ -318,4 +352,6 @@ ERASERS = [
     ("notification_preferences", erase_notification_preferences),
     ("digests_sent", erase_digests_sent),
     ("closing_reminders", erase_closing_reminders),
+    ("experience_reports", scrub_experience_reports),
+    ("experience_reminders", erase_experience_reminders),
 ]

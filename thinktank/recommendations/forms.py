@@ -8,11 +8,13 @@ from wtforms.validators import InputRequired, Optional
 
 from thinktank.cases.forms import MultiCheckboxField
 from thinktank.concurrency import EditVersionMixin
+from thinktank.discussion.models import FlagReason
 from thinktank.forms import Form, MarkdownField, choices, max_length, required, strip
 from thinktank.inputs import bounded_int
 from thinktank.markup import plain_excerpt
-from thinktank.recommendations.models import Response
-from thinktank.recommendations.municipalities import sorted_choices
+from thinktank.recommendations.experience import MAX_ANSWER, QUESTIONS, ReportInput
+from thinktank.recommendations.models import Recommends, ReportVisibility, Response
+from thinktank.recommendations.municipalities import MUNICIPALITIES, sorted_choices
 from thinktank.recommendations.service import DraftInput, default_review_deadline
 
 
@@ -181,3 +183,77 @@ class ConditionGroupForm(Form):
             (c.id, f"{c.name}: {plain_excerpt(c.conditions, 140)}") for c in conditions
         )
         return self
+
+
+class ExperienceForm(Form):
+    """How it went: the three questions, would they recommend it, and who may read it."""
+
+    municipality = SelectField(
+        _l("Municipality"),
+        validators=[required(_l("Choose a municipality that uses the recommendation."))],
+    )
+    done = MarkdownField(
+        QUESTIONS["done"],
+        filters=[strip],
+        validators=[required(_l("Answer this question.")), max_length(MAX_ANSWER)],
+        description=_l("What the municipality set up, for whom, and since when."),
+    )
+    worked = MarkdownField(
+        QUESTIONS["worked"],
+        filters=[strip],
+        validators=[required(_l("Answer this question.")), max_length(MAX_ANSWER)],
+    )
+    failed = MarkdownField(
+        QUESTIONS["failed"],
+        filters=[strip],
+        validators=[required(_l("Answer this question.")), max_length(MAX_ANSWER)],
+    )
+    recommends = RadioField(
+        _l("Would you recommend it to other municipalities?"),
+        choices=choices(Recommends.choices()),
+        validators=[required(_l("Choose yes, partly or no."))],
+    )
+    visibility = RadioField(
+        _l("Who may read the report?"),
+        choices=choices(ReportVisibility.choices()),
+        validators=[required(_l("Choose who may read the report."))],
+        description=_l(
+            "The report shows your municipality's name, not yours. The secretariat sees "
+            "every report."
+        ),
+    )
+
+    def for_municipalities(self, codes: list[str]) -> ExperienceForm:
+        self.municipality.choices = choices((code, MUNICIPALITIES[code]) for code in codes)
+        if len(codes) == 1 and not self.municipality.data:
+            self.municipality.data = codes[0]
+        return self
+
+    def to_input(self) -> ReportInput:
+        return ReportInput(
+            done=self.done.data,
+            worked=self.worked.data,
+            failed=self.failed.data,
+            recommends=self.recommends.data,
+            visibility=self.visibility.data,
+        )
+
+
+class ExperienceFlagForm(Form):
+    reason = RadioField(
+        _l("Why should the secretariat look at this report?"),
+        choices=choices(FlagReason.choices()),
+        validators=[required(_l("Choose a reason."))],
+    )
+    note = TextAreaField(
+        _l("Anything to add (optional)"), filters=[strip], validators=[Optional(), max_length(500)]
+    )
+
+
+class ExperienceRemoveForm(Form):
+    reason = TextAreaField(
+        _l("Reason for removing the report"),
+        filters=[strip],
+        validators=[required(_l("Give a reason for removing the report.")), max_length(500)],
+        description=_l("Shown where the report was, and kept in the audit log."),
+    )

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from thinktank.accounts.models import User
 from thinktank.cases.models import Case
 from thinktank.cases.vocabulary import AlgorithmRole, Domain, TechnologyKind
+from thinktank.discussion.models import FlagReason
 from thinktank.extensions import db
 from thinktank.frozen import Frozen
 from thinktank.models import (
@@ -322,3 +323,121 @@ class Adoption(db.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == AdoptionStatus.PENDING
+
+
+class Recommends(LabelledEnum):
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+
+
+set_labels(
+    Recommends,
+    {Recommends.YES: _l("Yes"), Recommends.PARTLY: _l("Partly"), Recommends.NO: _l("No")},
+)
+
+
+class ReportVisibility(LabelledEnum):
+    PUBLIC = "public"
+    INTERNAL = "internal"
+
+
+set_labels(
+    ReportVisibility,
+    {
+        ReportVisibility.PUBLIC: _l("Public"),
+        ReportVisibility.INTERNAL: _l("The think tank only (members and the secretariat)"),
+    },
+)
+
+
+class ExperienceReport(db.Model):
+    """How it went when a municipality used the recommendation: one report per municipality
+    and published version, written by one of its users (who may edit it afterwards)."""
+
+    __tablename__ = "experience_reports"
+    __table_args__ = (UniqueConstraint("recommendation_id", "version", "municipality"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int]  # the published version the municipality reports on
+    municipality: Mapped[str] = mapped_column(String(3))  # official municipality code
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    done: Mapped[str] = mapped_column(Text)
+    done_html: Mapped[str] = mapped_column(Text)
+    worked: Mapped[str] = mapped_column(Text)
+    worked_html: Mapped[str] = mapped_column(Text)
+    failed: Mapped[str] = mapped_column(Text)
+    failed_html: Mapped[str] = mapped_column(Text)
+    markup_version: Mapped[int] = mapped_column(default=0)
+    recommends: Mapped[Recommends] = mapped_column(enum_column(Recommends, "experience_recommends"))
+    visibility: Mapped[ReportVisibility] = mapped_column(
+        enum_column(ReportVisibility, "experience_visibility")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    removal_reason: Mapped[str] = mapped_column(String(500), default="")
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == ReportVisibility.PUBLIC
+
+
+class ExperienceFlag(db.Model):
+    """A user asks the secretariat to look at a report (as a comment's flag)."""
+
+    __tablename__ = "experience_flags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("experience_reports.id", ondelete="CASCADE"), index=True
+    )
+    flagger_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(32))  # a discussion FlagReason value
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    flagger: Mapped[User | None] = relationship(foreign_keys=[flagger_id], lazy="raise")
+
+    @property
+    def reason_label(self):
+        return FlagReason(self.reason).label
+
+
+class ExperienceCitation(db.Model):
+    """An experience report the working copy cites (published with its next version)."""
+
+    __tablename__ = "recommendation_experience_citations"
+    __table_args__ = (UniqueConstraint("recommendation_id", "report_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    report_id: Mapped[int] = mapped_column(ForeignKey("experience_reports.id", ondelete="CASCADE"))
+
+
+class ExperienceReminder(db.Model):
+    """The review-date e-mail asking an adopting municipality's recorder how it went: sent
+    once per recommendation, person and review date."""
+
+    __tablename__ = "experience_reminders"
+    __table_args__ = (UniqueConstraint("recommendation_id", "user_id", "review_by"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    review_by: Mapped[date]
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

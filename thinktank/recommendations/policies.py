@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from thinktank.accounts.roles import Role
 from thinktank.permissions import can, has_role
+from thinktank.recommendations.adoptions import proves_municipality
 from thinktank.recommendations.models import Recommendation, Status
 
 
@@ -52,3 +53,32 @@ def can_adopt(user, recommendation: Recommendation) -> bool:
 def can_confirm_adoption(user, _adoption=None) -> bool:
     """Confirm or reject adoptions that the recorder's e-mail address could not verify."""
     return has_role(user, Role.SECRETARIAT)
+
+
+def can_report_experience(user, adoption) -> bool:
+    """A user of a municipality with a verified adoption reports how it went: the one who
+    recorded it, or anyone whose proven e-mail address is the municipality's (as adoption
+    decides who belongs to a municipality)."""
+    return bool(
+        has_role(user, Role.READER)
+        and can(user, "use_verified_email")
+        and adoption.is_verified
+        and (adoption.user_id == user.id or proves_municipality(user, adoption.municipality))
+    )
+
+
+def can_edit_experience_report(user, report) -> bool:
+    """Its author edits a report until the secretariat removes it."""
+    return bool(
+        has_role(user, Role.READER) and report.author_id == user.id and not report.is_removed
+    )
+
+
+def can_flag_experience_report(user, report) -> bool:
+    return bool(
+        has_role(user, Role.READER) and report.author_id != user.id and not report.is_removed
+    )
+
+
+def can_remove_experience_report(user, report) -> bool:
+    return has_role(user, Role.SECRETARIAT) and not report.is_removed

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from thinktank.cases.models import Case
@@ -15,12 +15,15 @@ from thinktank.diff import cached_diffs, diff_html, fingerprint
 from thinktank.errors import NotFound
 from thinktank.extensions import db
 from thinktank.markup import MARKUP_VERSION, plain_text_of_html
+from thinktank.recommendations.experience import has_public_reports
 from thinktank.recommendations.models import (
     Recommendation,
     RecommendationVersion,
     Status,
 )
 
+#: The checkbox filter: only recommendations with public reports of experience from practice.
+EXPERIENCE = "experience"
 FILTERS = {"domain": Domain, "technology": TechnologyKind, "role": AlgorithmRole}
 _COLUMNS = {
     "domain": Recommendation.domain,
@@ -31,11 +34,14 @@ _COLUMNS = {
 
 def read_filters(args) -> dict[str, Any]:
     """Filter values from the query string; values not on the lists are ignored."""
-    return {
+    filters: dict[str, Any] = {
         name: vocabulary(args[name])
         for name, vocabulary in FILTERS.items()
         if args.get(name) in vocabulary._value2member_map_
     }
+    if args.get(EXPERIENCE) == "1":
+        filters[EXPERIENCE] = True
+    return filters
 
 
 def _latest_versions() -> Select:
@@ -54,10 +60,28 @@ def _latest_versions() -> Select:
 
 def portal(filters: dict[str, Any]) -> Select:
     """The latest published version of each recommendation, newest first (to paginate)."""
+    return _filtered(filters).order_by(
+        RecommendationVersion.published_at.desc(), Recommendation.id.desc()
+    )
+
+
+def _filtered(filters: dict[str, Any]) -> Select:
     statement = _latest_versions()
     for name, value in filters.items():
-        statement = statement.where(_COLUMNS[name] == value)
-    return statement.order_by(RecommendationVersion.published_at.desc(), Recommendation.id.desc())
+        if name == EXPERIENCE:
+            statement = statement.where(has_public_reports())
+        else:
+            statement = statement.where(_COLUMNS[name] == value)
+    return statement
+
+
+def experience_count(filters: dict[str, Any]) -> int:
+    """How many recommendations (with the other filters) have public reported experience:
+    the number beside the portal's checkbox."""
+    statement = _filtered({**filters, EXPERIENCE: True}).with_only_columns(
+        func.count(RecommendationVersion.id)
+    )
+    return db.session.scalar(statement.order_by(None))
 
 
 def drafts() -> Select:

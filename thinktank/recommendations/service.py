@@ -32,7 +32,7 @@ from thinktank.extensions import db
 from thinktank.markup import MARKUP_VERSION, plain_text, render_markdown
 from thinktank.models import local_today, utcnow
 from thinktank.permissions import can, require
-from thinktank.recommendations import following
+from thinktank.recommendations import experience, following
 from thinktank.recommendations.conditions import cited_condition_groups
 from thinktank.recommendations.models import (
     Citation,
@@ -516,7 +516,12 @@ def publish(
     number = recommendation.current_version + 1
     current_opinions, cited = opinions(recommendation.id), cited_comments(recommendation.id)
     opinions_now = _snapshot_opinions(current_opinions)
-    citations_now = _snapshot_citations(cited) + cited_condition_groups(recommendation)
+    reports = experience.cited_reports(recommendation.id)
+    citations_now = (
+        _snapshot_citations(cited)
+        + cited_condition_groups(recommendation)
+        + experience.snapshot(reports)
+    )
     if number > 1:
         if not change_note:
             raise ValidationFailed(_("Say what changed in this version."), "change_note")
@@ -542,7 +547,7 @@ def publish(
         citations=citations_now,
         # re-rendered by rerender-markdown if any of the copied HTML was cooked by older rules
         markup_version=min(
-            row.markup_version for row in (recommendation, *current_opinions, *cited)
+            row.markup_version for row in (recommendation, *current_opinions, *cited, *reports)
         ),
         published_at=now,
         published_by_id=user.id,

@@ -23,7 +23,15 @@ from thinktank.models import utcnow
 from thinktank.notifications import follows
 from thinktank.pagination import paginate
 from thinktank.permissions import can, permission_required, require
-from thinktank.recommendations import adoptions, citations, conditions, following, portal, service
+from thinktank.recommendations import (
+    adoptions,
+    citations,
+    conditions,
+    experience,
+    following,
+    portal,
+    service,
+)
 from thinktank.recommendations.forms import (
     AdoptForm,
     ConditionGroupForm,
@@ -79,6 +87,7 @@ def index():
         filters=filters,
         vocabularies=portal.FILTERS,
         adoption_counts=adoptions.counts([v.recommendation_id for v in page.items]),
+        experience_count=portal.experience_count(filters),
     )
 
 
@@ -109,6 +118,8 @@ def _render_version(
     hidden = anonymous or hides_contributors(recommendation.case)
     versions = portal.versions(recommendation.id)
     permanent = recommendation_url(recommendation, shown.number, _external=True)
+    adopted = adoptions.public(recommendation.id)
+    reports = experience.for_page(current_user, recommendation.id)
     return render_template(
         "recommendations/show.html",
         version=shown,
@@ -119,7 +130,13 @@ def _render_version(
         replaced_at=portal.replaced_at(versions, shown),
         print_view=request.args.get("print") == "1",
         supersedes=portal.supersedes(recommendation.id),
-        adoptions=adoptions.public(recommendation.id),
+        adoptions=adopted,
+        experience_reports=reports,
+        reporting=experience.still_to_report(
+            experience.reporting_municipalities(current_user, [row.adoption for row in adopted]),
+            reports,
+            recommendation.current_version,
+        ),
         unverified_adoptions=adoptions.unverified_for(current_user, recommendation.id),
         adopt_form=adopt_form or AdoptForm(formdata=None),
         vote=frozen_result(recommendation.case, anonymous=hidden),
@@ -379,6 +396,8 @@ def _render_draft(recommendation, status_code: int = 200, opinion_preview=None, 
         case=db.session.get(Case, recommendation.case_id),
         status=status,
         cited=service.cited_comments(recommendation.id),
+        experience_reports=experience.all_for_review(recommendation.id),
+        experience_cited=experience.cited_ids(recommendation.id),
         readability={
             "summary": lix.readability(recommendation.summary),
             "body": lix.readability_of_html(recommendation.body_html),

@@ -1,7 +1,7 @@
 """The generation of the cached anonymous pages
 
 Revision ID: 0017_pagecache
-Revises: 0017_sector
+Revises: 0017_experience
 
 One row holding a random token; every transaction that changes what an anonymous page shows
 writes a new one (thinktank/pagecache.py), so pages kept under the old token are not served.
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0017_pagecache"
-down_revision = "0017_sector"
+down_revision = "0017_experience"
 branch_labels = None
 depends_on = None
 

@@ -216,6 +216,10 @@ def _pages(world: World) -> list[str]:
         f"/recommendations/{rec}?print=1",
         f"/recommendations/{rec}/experience",
         f"/experience/{world.report_id}/flag",
+        f"/experience/{world.report_id}/edit",
+        f"/recommendations/{rec}/draft",  # the working copy and the grouping page: refused
+        f"/recommendations/{rec}/conditions",
+        "/moderation/experience",
         "/recommendations/",
         "/recommendations/?experience=1",
         f"/api/v1/cases/{case}",
@@ -265,6 +269,7 @@ def test_no_contributor_is_named_to_outsiders_on_any_page_or_format(app, world, 
             body = _body(client, f"/members/{user.id}")
             assert "Kræv dokumenteret kontrol" not in body and CASE_FORM["title"] not in body
             assert "Min grund som" not in body, (who, user.display_name)
+            assert "tavshedspligt" not in body and "logges" not in body, (who, user.display_name)
         # what they are shown instead
         text = page_text(client.get(f"/cases/{world.case_id}"))
         assert "Et medlem (privat sektor)" in text and "Et medlem (regional sektor)" in text

@@ -233,6 +233,8 @@ def _pages(world: World) -> list[str]:
         "/api/v1/log",
         "/feeds/recommendations.atom",
         "/log",
+        "/notifications",  # what a following reader is told, in the app
+        "/profile/following",
         "/search?q=kontrol",
         "/search?q=Kræv+menneskelig+kontrol",
         "/search?q=dokumenteres",

@@ -9,7 +9,14 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import CASE_FORM, assert_page_safe, cast, delivered_mail, page_text
+from tests.conftest import (
+    CASE_FORM,
+    assert_page_safe,
+    ballot_form,
+    cast,
+    delivered_mail,
+    page_text,
+)
 from thinktank.accounts.models import User
 from thinktank.accounts.roles import Role, Sector
 from thinktank.extensions import db
@@ -36,8 +43,10 @@ class World:
     comment_id: int
     reply_id: int
     recommendation_id: int
+    report_id: int
     people: dict
     reader: User
+    reporter: User
 
 
 @pytest.fixture
@@ -48,18 +57,34 @@ def people(make_user):
     }
 
 
+#: The conditions Astrid and Bertil vote "yes" on (no names in them: the text is theirs).
+CONDITIONS = {
+    "astrid": "Kun hvis kontrollen **logges**.",
+    "bertil": "Kun med tavshedspligt for leverandøren.",
+}
+
+
 @pytest.fixture
-def world(app, people, make_case, make_comment, secretariat, reader, client_as) -> World:
+def reporter(make_user) -> User:
+    """A registered reader at Aarhus Kommune, who reports the municipality's experience."""
+    return make_user(Role.READER, email="it@aarhus.dk", display_name="Ida Rapportsen")
+
+
+@pytest.fixture
+def world(app, people, make_case, make_comment, secretariat, reader, reporter, client_as) -> World:
     """A public Chatham House case written by Astrid, discussed (with a mention and a
-    reply), voted on with reasons, closed and published as a recommendation in two versions
-    that cites Bertil and carries Cecilie's minority opinion co-signed by Bertil; a reader
-    follows it from the start."""
+    reply), voted on with reasons (Astrid and Bertil "yes, on conditions", one voter per
+    sector), closed and published as a recommendation in two versions with an easy-read
+    version, that cites Bertil and the group of both conditions and carries Cecilie's
+    minority opinion co-signed by Bertil; a reader follows it from the start; Aarhus uses it
+    and reports its experience in public."""
     from thinktank.cases import lifecycle
     from thinktank.cases.models import Case
     from thinktank.members.models import InterestKind
     from thinktank.members.service import InterestInput, declare_interest
     from thinktank.models import local_today
     from thinktank.notifications import follows
+    from thinktank.recommendations import conditions as condition_groups
     from thinktank.recommendations import service as recommendations
     from thinktank.recommendations.models import Recommendation
     from thinktank.transaction import transaction
@@ -90,7 +115,10 @@ def world(app, people, make_case, make_comment, secretariat, reader, client_as) 
         ids = [add_position(staff, loaded, PositionInput(t, "")).id for t in ("Ja", "Nej")]
         start_voting(staff, loaded, closes_at=None, open_results=False)
     for key, choice in (("astrid", ids[0]), ("bertil", ids[0]), ("cecilie", ids[1])):
-        cast(client_as(people[key]), case.id, choice, f"Min grund som {key}.")
+        data = ballot_form(choice, f"Min grund som {key}.")
+        if key in CONDITIONS:
+            data |= {"ballot-conditional": "y", "ballot-conditions": CONDITIONS[key]}
+        assert client_as(people[key]).post(f"/cases/{case.id}/vote", data=data).status_code == 302
     with app.test_request_context("/"), transaction():
         staff = db.session.get(User, secretariat.id)
         lifecycle.transition(
@@ -104,9 +132,16 @@ def world(app, people, make_case, make_comment, secretariat, reader, client_as) 
             body="Dokumentér kontrollen.",
             review_by=None,
             citations=[comment.id],
+            easy_read="Kort sagt: kommunen skal **skrive ned**, hvem der tjekker chatbotten.",
         )
         with transaction():
             recommendation = recommendations.create(staff, case.id, data)
+            given = [c.id for c in condition_groups.frozen_conditions(case.id)]
+            assert len(given) == 2
+            group = condition_groups.create_group(
+                staff, recommendation, "Kontrol og tavshed", given
+            )
+            condition_groups.cite_group(staff, recommendation, group.id, True)
             recommendations.send_to_review(
                 staff, recommendation, deadline=recommendations.default_review_deadline()
             )
@@ -132,7 +167,30 @@ def world(app, people, make_case, make_comment, secretariat, reader, client_as) 
             recommendations.update(staff, loaded, data)
             recommendations.publish(staff, loaded, "Skriftlighed tilføjet.")
         recommendation_id = recommendation.id
-    return World(case.id, comment.id, reply.id, recommendation_id, people, reader)
+    report_id = _report_experience(app, client_as(reporter), recommendation_id)
+    return World(
+        case.id, comment.id, reply.id, recommendation_id, report_id, people, reader, reporter
+    )
+
+
+def _report_experience(app, client, recommendation_id: int) -> int:
+    """Aarhus (the reporter's own domain) records its use and reports it in public."""
+    from thinktank.recommendations.models import ExperienceReport
+
+    adopt = {"municipality": "751"}
+    assert client.post(f"/recommendations/{recommendation_id}/adopt", data=adopt).status_code == 302
+    report = {
+        "municipality": "751",
+        "done": "Vi skrev ned, hvem der tjekker chatbotten.",
+        "worked": "Kontrollen blev **dokumenteret** hver uge.",
+        "failed": "Loggen var svær at læse.",
+        "recommends": "yes",
+        "visibility": "public",
+    }
+    path = f"/recommendations/{recommendation_id}/experience"
+    assert client.post(path, data=report).status_code == 302
+    with app.app_context():
+        return db.session.scalar(db.select(ExperienceReport.id))
 
 
 def _pages(world: World) -> list[str]:
@@ -153,9 +211,20 @@ def _pages(world: World) -> list[str]:
         f"/recommendations/{rec}/v2",
         f"/recommendations/{rec}/diff",
         f"/recommendations/{rec}/v2/cite.bib",
+        f"/recommendations/{rec}/v1/letlaest",
+        f"/recommendations/{rec}/v2/letlaest",
+        f"/recommendations/{rec}?print=1",
+        f"/recommendations/{rec}/experience",
+        f"/experience/{world.report_id}/flag",
+        f"/experience/{world.report_id}/edit",
+        f"/recommendations/{rec}/draft",  # the working copy and the grouping page: refused
+        f"/recommendations/{rec}/conditions",
+        "/moderation/experience",
         "/recommendations/",
+        "/recommendations/?experience=1",
         f"/api/v1/cases/{case}",
         "/api/v1/cases",
+        "/api/v1/recommendations",
         f"/api/v1/recommendations/{rec}",
         f"/api/v1/recommendations/{rec}/versions/1",
         f"/api/v1/recommendations/{rec}/versions/2",
@@ -164,9 +233,14 @@ def _pages(world: World) -> list[str]:
         "/api/v1/log",
         "/feeds/recommendations.atom",
         "/log",
+        "/notifications",  # what a following reader is told, in the app
+        "/profile/following",
         "/search?q=kontrol",
         "/search?q=Kræv+menneskelig+kontrol",
         "/search?q=dokumenteres",
+        "/search?q=tavshedspligt",
+        "/search?q=logges",
+        "/search?q=tjekker+chatbotten",
         "/",
     ]
 
@@ -183,22 +257,38 @@ def test_no_contributor_is_named_to_outsiders_on_any_page_or_format(app, world, 
     from thinktank.transaction import transaction
 
     leaks = _leaks(world.people)
-    for who in ("anonymous", "reader"):
-        client = client_as(None if who == "anonymous" else world.reader)
+    outsiders = {"anonymous": None, "reader": world.reader, "reporter": world.reporter}
+    for who, user in outsiders.items():
+        client = client_as(user)
         for path in _pages(world):
             body = _body(client, path)
             for leak in leaks:
                 assert leak not in body, (who, path, leak)
+            if who != "reporter":  # a report shows its municipality, never its writer
+                assert world.reporter.display_name not in body, (who, path)
         # the member register lists the people, but never what they did in this case
         for user in world.people.values():
             body = _body(client, f"/members/{user.id}")
             assert "Kræv dokumenteret kontrol" not in body and CASE_FORM["title"] not in body
             assert "Min grund som" not in body, (who, user.display_name)
+            assert "tavshedspligt" not in body and "logges" not in body, (who, user.display_name)
         # what they are shown instead
         text = page_text(client.get(f"/cases/{world.case_id}"))
         assert "Et medlem (privat sektor)" in text and "Et medlem (regional sektor)" in text
         assert "Chatham House" in text
         assert "Tavshedsfonden" in text  # the declared interests, as one list for the case
+        # the conditions, the sector table and the easy-read version are there, nameless
+        rec = f"/recommendations/{world.recommendation_id}"
+        for path in (f"/cases/{world.case_id}", rec):
+            text = page_text(client.get(path))
+            assert "Kun med tavshedspligt for leverandøren." in text, (who, path)
+            assert "Stemmer fordelt på sektor" in text and "færre end 3" in text, (who, path)
+        text = page_text(client.get(rec))
+        assert "Betingelser fra afstemningen: Kontrol og tavshed" in text
+        assert "Letlæst udgave" in text and "Vi skrev ned, hvem der tjekker chatbotten." in text
+        results = client.get(f"/cases/{world.case_id}/results.json").get_json()["result"]
+        assert results["withheld_sectors"] == sorted(["municipality", "private", "region"])
+        assert len(results["conditions"]) == 2
     # the e-mails the following reader got
     with app.test_request_context("/"):
         with transaction():
@@ -222,6 +312,12 @@ def test_members_secretariat_and_admins_see_every_name(
         assert "Bertil Fortroligsen" in _body(client, f"/recommendations/{world.recommendation_id}")
         results = _body(client, f"/cases/{world.case_id}/results.json")
         assert "Cecilie Lukkethed" in results
+        # the conditions carry their voters' names, the sectors their numbers
+        for path in (f"/cases/{world.case_id}", f"/recommendations/{world.recommendation_id}"):
+            body = _body(client, path)
+            after = body[body.index("Kun med tavshedspligt for leverandøren.") :][:400]
+            assert "Bertil Fortroligsen" in after, (user.role, path)
+            assert "færre end 3" not in body, (user.role, path)
 
 
 def test_the_api_names_nobody_even_for_a_logged_in_member(world, client_as, member):

@@ -14,13 +14,13 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE, not batch mode: on SQLite a batch drop copies and drops ``cases``, and
+# the drop would cascade to its comments, ballots and recommendations.
 def upgrade():
-    with op.batch_alter_table("cases") as batch:
-        batch.add_column(
-            sa.Column("chatham_house", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    op.add_column(
+        "cases", sa.Column("chatham_house", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
 
 
 def downgrade():
-    with op.batch_alter_table("cases") as batch:
-        batch.drop_column("chatham_house")
+    op.drop_column("cases", "chatham_house")

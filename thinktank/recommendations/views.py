@@ -569,17 +569,14 @@ def _render_conditions(recommendation, form=None, status_code: int = 200):
     ), status_code
 
 
-@bp.get("/recommendations/<int:recommendation_id>/conditions")
+# One rule for both methods: with a GET rule and a POST rule on the same path, werkzeug
+# answers a POST whose number is out of range with 405 instead of 404.
+@bp.route("/recommendations/<int:recommendation_id>/conditions", methods=["GET", "POST"])
 def condition_groups(recommendation_id: int):
     recommendation = service.visible(current_user, recommendation_id)
     require("group_conditions", recommendation)
-    return _render_conditions(recommendation)
-
-
-@bp.post("/recommendations/<int:recommendation_id>/conditions")
-def group_conditions(recommendation_id: int):
-    recommendation = service.visible(current_user, recommendation_id)
-    require("group_conditions", recommendation)
+    if request.method == "GET":
+        return _render_conditions(recommendation)
     form = ConditionGroupForm()
     if form.validate():
         try:
